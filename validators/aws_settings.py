@@ -1,0 +1,22 @@
+"""Where and as whom the gate talks to AWS: the part of the configuration that picks a boto3 client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """Region, profile and endpoint for the run; `None` defers to botocore's usual environment lookup.
+
+    With `endpoint_url` (or `AWS_ENDPOINT_URL_IOTTWINMAKER` / `AWS_ENDPOINT_URL`) the client does not
+    prepend the model's `api.` host prefix, or no local endpoint could be reached.
+    """
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    connect_timeout: float = 5.0  # seconds to open a connection
+    read_timeout: float = 10.0  # seconds to wait for a response; bounds how far a run can overrun
+    max_attempts: int = 3  # botocore's own retries per call (standard mode), before the loop retries
+    retry_mode: str = "standard"  # botocore retry mode: "standard" or "adaptive"
