@@ -1,0 +1,304 @@
+"""Where targets come from: `--workspace-id` flags, Pulumi outputs, Terraform outputs.
+
+Every reader either returns targets that the service would accept or raises `InputError` with one line
+that names the option (and file) and says what is wrong, so the CLI can print it and exit 2 before any
+AWS request. Values from files are quoted through `clean_text`, so a hostile file cannot forge lines.
+
+Shared rules for the outputs files:
+- optional fields (`syncSource`/`sync_source`, `region`) may be absent or `null`: both mean "not given"
+  (Terraform writes `null` for an optional object attribute that is not set);
+- other keys in an item (such as `arn`) are ignored;
+- a top-level JSON list is taken as the output's own value, which is what
+  `pulumi stack output --json syncJobs` and `terraform output -json sync_jobs` print;
+- an output that holds no sync job is an error, since a gate with nothing to check proves nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from validators.model import DEFAULT_SYNC_SOURCE, Target
+from validators.sanitize import clean_text
+
+#: The service's pattern for a workspace ID (`GetSyncJob` `workspaceId`), matched in full.
+WORKSPACE_ID_PATTERN = r"[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+"
+WORKSPACE_ID_MAX = 128
+#: The service's pattern for a sync source (`syncSource`), matched in full.
+SYNC_SOURCE_PATTERN = r"[a-zA-Z_0-9]+"
+#: An AWS region name: a partition prefix, one or more words, a number. Lenient on purpose, so that
+#: `us-gov-west-1`, `cn-north-1`, `us-isob-east-1` and `eusc-de-east-1` pass, and typos such as
+#: `eu-west`, `EU-WEST-1` or `eu_west_1` do not.
+REGION_PATTERN = r"[a-z]{2,8}(?:-[a-z]+)+-[0-9]{1,3}"
+#: Largest outputs file read (bytes; characters for stdin): real ones are a few kB.
+MAX_INPUT_BYTES = 16 * 1024 * 1024
+
+# re.ASCII: `[0-9]` is already ASCII, but be explicit that no Unicode look-alike ever matches.
+_WORKSPACE_ID = re.compile(WORKSPACE_ID_PATTERN, re.ASCII)
+_SYNC_SOURCE = re.compile(SYNC_SOURCE_PATTERN, re.ASCII)
+_REGION = re.compile(REGION_PATTERN, re.ASCII)
+# `pulumi stack output --json` without `--show-secrets` prints a secret as this string.
+_PULUMI_SECRET = "[secret]"  # noqa: S105 (a placeholder Pulumi prints, not a password)
+
+
+class InputError(ValueError):
+    """Bad input: `message` is one user-facing line naming the option/file and what is wrong."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _quote(value: object) -> str:
+    """A value as people see it in a message: strings quoted and cleaned, others as JSON types."""
+    if isinstance(value, str):
+        return f'"{clean_text(value, 80)}"'
+    return _json_type(value)
+
+
+def _json_type(value: object) -> str:
+    """The JSON type name of a parsed value, for "must be a string, got a number"-style messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _origin(option: str, source: str) -> str:
+    """`--pulumi-outputs plan.json` / `--pulumi-outputs (stdin)`: the prefix of every file message."""
+    shown = "(stdin)" if source == "-" else clean_text(source, 200)
+    return f"{option} {shown}"
+
+
+def _check_workspace_id(value: str) -> str | None:
+    """Why `value` is not a valid workspace ID, or None when it is."""
+    if not value:
+        return "must not be empty"
+    if len(value) > WORKSPACE_ID_MAX:
+        return f"is {len(value)} characters long, at most {WORKSPACE_ID_MAX} are allowed"
+    if not _WORKSPACE_ID.fullmatch(value):
+        return (
+            f"is not a workspace ID (letters, digits, '_' and '-', "
+            f"not starting with '-', ending with a letter or digit: {WORKSPACE_ID_PATTERN})"
+        )
+    return None
+
+
+def _check_sync_source(value: str) -> str | None:
+    """Why `value` is not a valid sync source, or None when it is."""
+    if not _SYNC_SOURCE.fullmatch(value):
+        return f"is not a sync source (letters, digits and '_' only, such as {DEFAULT_SYNC_SOURCE})"
+    return None
+
+
+def _check_region(value: str) -> str | None:
+    """Why `value` is not a region name, or None when it is."""
+    if not _REGION.fullmatch(value):
+        return "is not an AWS region name (such as eu-west-1)"
+    return None
+
+
+def targets_from_flags(workspace_ids: Sequence[str], sync_source: str) -> list[Target]:
+    """One target per `--workspace-id`, all with `--sync-source` and the run's default region.
+
+    Rule: each ID must fully match the service's pattern `[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+` and be
+    1 to 128 characters (so a one-character ID, which the pattern cannot match, is refused as the
+    service would refuse it); the sync source must match `[a-zA-Z_0-9]+`. The sync source is checked
+    even when no ID is given, since the option was still mistyped. Duplicates are kept (see `dedupe`).
+    """
+    problem = _check_sync_source(sync_source)
+    if problem:
+        raise InputError(f"--sync-source {_quote(sync_source)} {problem}")
+    targets: list[Target] = []
+    for workspace_id in workspace_ids:
+        problem = _check_workspace_id(workspace_id)
+        if problem:
+            raise InputError(f"--workspace-id {_quote(workspace_id)} {problem}")
+        targets.append(Target(workspace_id=workspace_id, sync_source=sync_source))
+    return targets
+
+
+def _parse_json(text: str, origin: str, what: str) -> object:
+    """Parse `text`, or raise one line that says where the JSON breaks."""
+    if not text.strip():
+        raise InputError(f"{origin}: is empty; expected the JSON that `{what}` prints")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{origin}: is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            f"expected the JSON that `{what}` prints"
+        ) from None
+    except RecursionError:
+        raise InputError(f"{origin}: is nested too deeply to be outputs JSON") from None
+
+
+def _secret_hint(value: object, where: str, origin: str) -> None:
+    """Pulumi hides secrets as "[secret]" unless asked: say so instead of "not a workspace ID"."""
+    if value == _PULUMI_SECRET:
+        raise InputError(f'{origin}: {where} is "[secret]"; run `pulumi stack output --json --show-secrets`')
+
+
+def _items(
+    value: object, where: str, origin: str, fields: tuple[str, str, str], secrets: bool
+) -> list[Target]:
+    """Targets from the list of objects `value` (found at `where`), whose keys are `fields`:
+    (workspace ID, sync source, region). Raises `InputError` on the first bad item."""
+    if secrets:
+        _secret_hint(value, where, origin)
+    if not isinstance(value, list):
+        raise InputError(f"{origin}: {where} must be a list of objects, got {_json_type(value)}")
+    if not value:
+        raise InputError(f"{origin}: {where} is an empty list; there is no sync job to wait for")
+    id_key, source_key, region_key = fields
+    targets: list[Target] = []
+    for index, item in enumerate(value):
+        at = f"{where}[{index}]"
+        if secrets:
+            _secret_hint(item, at, origin)
+        if not isinstance(item, dict):
+            raise InputError(f"{origin}: {at} must be an object, got {_json_type(item)}")
+        workspace_id = _string_field(item, at, id_key, origin, secrets)
+        if workspace_id is None:
+            raise InputError(f"{origin}: {at} has no {id_key}")
+        problem = _check_workspace_id(workspace_id)
+        if problem:
+            raise InputError(f"{origin}: {at}.{id_key} {_quote(workspace_id)} {problem}")
+        sync_source = _string_field(item, at, source_key, origin, secrets) or DEFAULT_SYNC_SOURCE
+        problem = _check_sync_source(sync_source)
+        if problem:
+            raise InputError(f"{origin}: {at}.{source_key} {_quote(sync_source)} {problem}")
+        region = _string_field(item, at, region_key, origin, secrets)
+        if region is not None:
+            problem = _check_region(region)
+            if problem:
+                raise InputError(f"{origin}: {at}.{region_key} {_quote(region)} {problem}")
+        targets.append(Target(workspace_id=workspace_id, sync_source=sync_source, region=region))
+    return targets
+
+
+def _string_field(item: dict[str, object], at: str, key: str, origin: str, secrets: bool) -> str | None:
+    """`item[key]` as a string; absent or null is None; any other non-string is an `InputError`."""
+    value = item.get(key)
+    if value is None:
+        return None
+    if secrets:
+        _secret_hint(value, f"{at}.{key}", origin)
+    if not isinstance(value, str):
+        raise InputError(f"{origin}: {at}.{key} must be a string, got {_json_type(value)}")
+    return value
+
+
+def read_pulumi_outputs(text: str, source: str = "-") -> list[Target]:
+    """Targets from the JSON that `pulumi stack output --json` prints: the stack output `syncJobs`.
+
+    `syncJobs` is a list of objects with `workspaceId` (required), `syncSource` (default SITEWISE) and
+    `region` (default: the run's region); `source` is the file name shown in messages (`-` is stdin).
+    A value shown as "[secret]" (output printed without `--show-secrets`) gets a message saying so.
+    """
+    origin = _origin("--pulumi-outputs", source)
+    document = _parse_json(text, origin, "pulumi stack output --json")
+    if isinstance(document, list):
+        return _items(document, "syncJobs", origin, ("workspaceId", "syncSource", "region"), True)
+    if not isinstance(document, dict):
+        raise InputError(f"{origin}: must be a JSON object of stack outputs, got {_json_type(document)}")
+    if "syncJobs" not in document:
+        raise InputError(f"{origin}: has no stack output syncJobs{_available(document)}")
+    return _items(document["syncJobs"], "syncJobs", origin, ("workspaceId", "syncSource", "region"), True)
+
+
+def read_terraform_outputs(text: str, source: str = "-") -> list[Target]:
+    """Targets from the JSON that `terraform output -json` prints: the output `sync_jobs`.
+
+    `sync_jobs` is `{"sensitive": ..., "type": ..., "value": [...]}`; `value` is a list of objects with
+    `workspace_id` (required), `sync_source` (default SITEWISE) and `region` (default: the run's region).
+    `source` is the file name shown in messages (`-` is stdin).
+    """
+    origin = _origin("--terraform-outputs", source)
+    document = _parse_json(text, origin, "terraform output -json")
+    fields = ("workspace_id", "sync_source", "region")
+    if isinstance(document, list):
+        return _items(document, "sync_jobs", origin, fields, False)
+    if not isinstance(document, dict):
+        raise InputError(f"{origin}: must be a JSON object of outputs, got {_json_type(document)}")
+    if "sync_jobs" not in document:
+        raise InputError(f"{origin}: has no output sync_jobs{_available(document)}")
+    output = document["sync_jobs"]
+    if not isinstance(output, dict) or "value" not in output:
+        raise InputError(
+            f'{origin}: sync_jobs must be an object with a "value", as `terraform output -json` prints it'
+        )
+    return _items(output["value"], "sync_jobs.value", origin, fields, False)
+
+
+def _available(document: dict[str, object]) -> str:
+    """`(outputs: a, b)`: what the file does have, so a renamed output is easy to spot."""
+    if not document:
+        return " (it has no outputs at all)"
+    names = sorted(document)
+    shown = ", ".join(clean_text(n, 40) for n in names[:10])
+    more = f" and {len(names) - 10} more" if len(names) > 10 else ""
+    return f" (outputs: {shown}{more})"
+
+
+def read_source(path: str, stdin: TextIO, *, option: str | None = None) -> str:
+    """The text of an outputs file: `-` reads `stdin`, any other `path` is read as UTF-8.
+
+    A missing, unreadable (directory, permissions), non-UTF-8 or oversized (> `MAX_INPUT_BYTES`) file is an
+    `InputError` whose message starts with `option` (when given) and the path. A UTF-8 byte order mark,
+    which some Windows tools write, is dropped.
+    """
+    origin = _origin(option, path) if option else ("(stdin)" if path == "-" else clean_text(path, 200))
+    if path == "-":
+        try:
+            text = stdin.read(MAX_INPUT_BYTES + 1)
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{origin}: is not UTF-8 text ({exc.reason})") from None
+        except OSError as exc:
+            raise InputError(f"{origin}: cannot be read ({exc.strerror or exc})") from None
+        if len(text) > MAX_INPUT_BYTES:
+            raise InputError(f"{origin}: is larger than {MAX_INPUT_BYTES} bytes")
+        return text.removeprefix("\ufeff")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError(f"{origin}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{origin}: is a directory, not a file") from None
+    except PermissionError:
+        raise InputError(f"{origin}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{origin}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"{origin}: is larger than {MAX_INPUT_BYTES} bytes")
+    try:
+        return data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0)
+        raise InputError(
+            f"{origin}: is not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset})"
+        ) from None
+
+
+def dedupe(targets: Iterable[Target]) -> list[Target]:
+    """The targets without repeats: the same (region, workspace, sync source) is one target; the first
+    occurrence keeps its place. A target without a region and one naming the default region explicitly
+    are different keys here; resolve regions first if they must merge."""
+    seen: set[tuple[str | None, str, str]] = set()
+    unique: list[Target] = []
+    for target in targets:
+        if target.key not in seen:
+            seen.add(target.key)
+            unique.append(target)
+    return unique
