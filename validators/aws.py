@@ -1,0 +1,306 @@
+"""The boto3 adapter: one client per region, and every response or exception turned into data.
+
+Retries of throttling, 5xx and connection errors are botocore's (`standard` retry mode, configured here,
+not rewritten); what still fails after them becomes a TRANSIENT observation that the loop retries until
+the deadline. Responses are read defensively: a body of the wrong shape is a TRANSIENT "malformed
+response", never a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Literal, cast
+
+import boto3
+import botocore.exceptions as bexc
+from botocore.config import Config
+from botocore.parsers import ResponseParserError
+
+from validators.aws_settings import AwsSettings
+from validators.model import ResourceError, ServiceError, Target
+from validators.observation import Observation, ObservationKind, ResourceListing
+
+if TYPE_CHECKING:
+    from mypy_boto3_iottwinmaker import IoTTwinMakerClient
+
+USER_AGENT = "twinmaker-sync-gate/0.1"
+#: ListSyncResources allows up to 200 per page.
+_PAGE_SIZE = 200
+
+#: Error codes that mean "who you are is not allowed": access denied or credentials bad, expired, missing.
+DENIED_CODES: frozenset[str] = frozenset(
+    {
+        "AccessDeniedException",
+        "AccessDenied",
+        "UnauthorizedOperation",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "ExpiredTokenException",
+        "ExpiredToken",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "MissingAuthenticationTokenException",
+        "MissingAuthenticationToken",
+        "IncompleteSignature",
+        "AuthFailure",
+        "NotAuthorized",
+        "InvalidToken",
+        "TokenRefreshRequired",
+        "RequestExpired",
+    }
+)
+#: Codes that mean "slow down" or "try again"; with any 5xx (and 429, 402) they are transient.
+TRANSIENT_CODES: frozenset[str] = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+        "ProvisionedThroughputExceededException",
+        "ServiceQuotaExceededException",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "PriorRequestNotComplete",
+        "InternalServerException",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+    }
+)
+THROTTLING_CODES: frozenset[str] = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+        "ServiceQuotaExceededException",
+    }
+)
+#: botocore exceptions that mean the credentials could not be found or loaded: `denied`, at once.
+_CREDENTIAL_ERRORS: tuple[type[Exception], ...] = (
+    bexc.NoCredentialsError,
+    bexc.PartialCredentialsError,
+    bexc.CredentialRetrievalError,
+    bexc.TokenRetrievalError,
+    bexc.SSOTokenLoadError,
+    bexc.UnauthorizedSSOTokenError,
+)
+#: botocore exceptions that mean the request never got a readable answer: transient.
+_TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
+    bexc.ConnectionError,  # EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError, ...
+    bexc.HTTPClientError,  # ReadTimeoutError and other urllib3-level failures
+    ResponseParserError,
+    bexc.IncompleteReadError,
+)
+
+
+def uses_custom_endpoint(settings: AwsSettings, environ: Mapping[str, str] | None = None) -> bool:
+    """True when requests go to an endpoint other than AWS's own: then the `api.` host prefix is off."""
+    env = os.environ if environ is None else environ
+    return bool(
+        settings.endpoint_url or env.get("AWS_ENDPOINT_URL_IOTTWINMAKER") or env.get("AWS_ENDPOINT_URL")
+    )
+
+
+def _retry_mode(mode: str) -> Literal["standard", "adaptive"]:
+    """Only the modes that retry throttling with jitter; `legacy` is not one to rely on."""
+    return "adaptive" if mode == "adaptive" else "standard"
+
+
+def client_config(settings: AwsSettings, max_pool: int) -> Config:
+    """botocore Config: standard/adaptive retries, bounded timeouts, a pool sized for the concurrency."""
+    return Config(
+        retries={"mode": _retry_mode(settings.retry_mode), "max_attempts": settings.max_attempts},
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        max_pool_connections=max(10, max_pool),
+        user_agent_extra=USER_AGENT,
+        inject_host_prefix=not uses_custom_endpoint(settings),
+    )
+
+
+class ClientPool:
+    """One boto3 client per region, shared by every thread (clients are thread-safe; sessions are not,
+    so the session is only touched under a lock)."""
+
+    def __init__(self, settings: AwsSettings, *, max_pool: int = 32) -> None:
+        # Raises botocore ProfileNotFound for an unknown --profile: the CLI reports it as bad input.
+        self._session = boto3.session.Session(profile_name=settings.profile, region_name=settings.region)
+        self._settings = settings
+        self._config = client_config(settings, max_pool)
+        self._clients: dict[str, IoTTwinMakerClient] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def default_region(self) -> str | None:
+        """The region for targets that name none: --region, else botocore's usual lookup."""
+        return self._session.region_name
+
+    def region_for(self, target: Target) -> str | None:
+        return target.region or self.default_region
+
+    def client(self, region: str) -> IoTTwinMakerClient:
+        with self._lock:
+            found = self._clients.get(region)
+            if found is None:
+                found = self._session.client(
+                    "iottwinmaker",
+                    region_name=region,
+                    endpoint_url=self._settings.endpoint_url,
+                    config=self._config,
+                )
+                self._clients[region] = found
+            return found
+
+
+def _retries(metadata: object) -> int:
+    if isinstance(metadata, Mapping):
+        attempts = metadata.get("RetryAttempts", 0)
+        if isinstance(attempts, int) and attempts > 0:
+            return attempts
+    return 0
+
+
+def _text(value: object) -> str:
+    """A string field as sent; anything else (a number, an object) is shown as its JSON-ish text."""
+    return value if isinstance(value, str) else ("" if value is None else repr(value))
+
+
+def observation_from_exception(exc: Exception) -> Observation:
+    """Normalise whatever a call raised into an observation (the table lives in tests/unit/test_aws.py)."""
+    if isinstance(exc, bexc.ClientError):
+        response = cast(Mapping[str, object], exc.response)
+        error = response.get("Error")
+        error_map = error if isinstance(error, Mapping) else {}
+        code = _text(error_map.get("Code")) or "Unknown"
+        message = _text(error_map.get("Message"))
+        metadata = response.get("ResponseMetadata")
+        status = metadata.get("HTTPStatusCode", 0) if isinstance(metadata, Mapping) else 0
+        status = status if isinstance(status, int) else 0
+        requests = 1 + _retries(metadata)
+        service_error = ServiceError(code, message)
+        throttled = code in THROTTLING_CODES or status in (429, 402)
+        if code == "ResourceNotFoundException":
+            return Observation(ObservationKind.NOT_FOUND, error=service_error, requests=requests)
+        if code in DENIED_CODES or status in (401, 403):
+            return Observation(ObservationKind.DENIED, error=service_error, requests=requests)
+        if code in TRANSIENT_CODES or throttled or status >= 500 or status == 0:
+            return Observation(
+                ObservationKind.TRANSIENT, error=service_error, throttled=throttled, requests=requests
+            )
+        # ValidationException and any other 4xx: the service refuses this request as it stands.
+        return Observation(ObservationKind.INVALID, error=service_error, requests=requests)
+    if isinstance(exc, _CREDENTIAL_ERRORS):
+        return Observation(ObservationKind.DENIED, error=ServiceError(type(exc).__name__, str(exc)))
+    if isinstance(exc, _TRANSPORT_ERRORS):
+        return Observation(ObservationKind.TRANSIENT, error=ServiceError(type(exc).__name__, str(exc)))
+    if isinstance(exc, bexc.BotoCoreError):
+        # Anything else botocore raises at run time (a body it cannot read, a checksum) is retried.
+        return Observation(ObservationKind.TRANSIENT, error=ServiceError(type(exc).__name__, str(exc)))
+    raise exc
+
+
+def observation_from_response(response: Mapping[str, object]) -> Observation:
+    """Read a GetSyncJob response: state and error from `status`, the ARN; a wrong shape is TRANSIENT."""
+    requests = 1 + _retries(response.get("ResponseMetadata"))
+    status = response.get("status")
+    state = status.get("state") if isinstance(status, Mapping) else None
+    if not isinstance(state, str) or not state:
+        malformed = ServiceError("MalformedResponse", "GetSyncJob response has no status.state string")
+        return Observation(ObservationKind.TRANSIENT, error=malformed, requests=requests)
+    error: ServiceError | None = None
+    raw_error = status.get("error") if isinstance(status, Mapping) else None
+    if isinstance(raw_error, Mapping) and (raw_error.get("code") or raw_error.get("message")):
+        error = ServiceError(_text(raw_error.get("code")), _text(raw_error.get("message")))
+    arn = response.get("arn")
+    return Observation(
+        ObservationKind.STATE,
+        state=state,
+        error=error,
+        arn=arn if isinstance(arn, str) else None,
+        throttled=requests > 1,
+        requests=requests,
+    )
+
+
+def _resource_error(item: object) -> ResourceError | None:
+    if not isinstance(item, Mapping):
+        return None
+    status = item.get("status")
+    error = status.get("error") if isinstance(status, Mapping) else None
+    error_map = error if isinstance(error, Mapping) else {}
+    return ResourceError(
+        resource_type=_text(item.get("resourceType")),
+        external_id=_text(item.get("externalId")),
+        resource_id=_text(item.get("resourceId")),
+        code=_text(error_map.get("code")),
+        message=_text(error_map.get("message")),
+    )
+
+
+class BotoProbe:
+    """Reads sync jobs through the pool's clients. `acquire` spends the run's request budget per page."""
+
+    def __init__(self, pool: ClientPool, acquire: Callable[[], None] | None = None) -> None:
+        self._pool = pool
+        self._acquire = acquire or (lambda: None)
+
+    def get_sync_job(self, target: Target, region: str) -> Observation:
+        """One GetSyncJob call (after botocore's own retries), as an observation."""
+        try:
+            response = self._pool.client(region).get_sync_job(
+                workspaceId=target.workspace_id, syncSource=target.sync_source
+            )
+        except Exception as exc:  # noqa: BLE001 - normalised below; anything unknown is re-raised
+            return observation_from_exception(exc)
+        return observation_from_response(cast(Mapping[str, object], response))
+
+    def list_resource_errors(self, target: Target, region: str, cap: int) -> ResourceListing:
+        """The job's sync resources in state ERROR, paged by hand (botocore has no paginator for this
+        service), at most `cap` of them; an error mid-way keeps what was read (best effort)."""
+        found: list[ResourceError] = []
+        token: str | None = None
+        requests = 0
+        client = self._pool.client(region)
+        while True:
+            self._acquire()
+            kwargs: dict[str, object] = {
+                "workspaceId": target.workspace_id,
+                "syncSource": target.sync_source,
+                "filters": [{"state": "ERROR"}],
+                "maxResults": min(_PAGE_SIZE, cap - len(found) + 1),
+            }
+            if token:
+                kwargs["nextToken"] = token
+            try:
+                page = cast(Mapping[str, object], client.list_sync_resources(**kwargs))  # type: ignore[arg-type]
+            except Exception as exc:  # noqa: BLE001 - normalised; unknown exceptions re-raised
+                failure = observation_from_exception(exc)
+                return ResourceListing(tuple(found[:cap]), False, failure, requests + failure.requests)
+            requests += 1 + _retries(page.get("ResponseMetadata"))
+            items = page.get("syncResources")
+            for item in items if isinstance(items, list) else []:
+                parsed = _resource_error(item)
+                if parsed is not None:
+                    found.append(parsed)
+            next_token = page.get("nextToken")
+            if len(found) > cap:
+                return ResourceListing(tuple(found[:cap]), True, None, requests)
+            if not isinstance(next_token, str) or not next_token:
+                return ResourceListing(tuple(found), False, None, requests)
+            if len(found) == cap:
+                # Exactly at the cap with more pages: there is at least one more resource in ERROR.
+                return ResourceListing(tuple(found), True, None, requests)
+            token = next_token

@@ -1,0 +1,116 @@
+"""The library's front door: wait for sync jobs with real boto3 clients. The CLI and the Pulumi hook
+both call `wait_for_sync_jobs`; everything it wires together is injectable for tests."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+import botocore.exceptions as bexc
+
+from validators.aws import BotoProbe, ClientPool
+from validators.aws_settings import AwsSettings
+from validators.executor import DaemonExecutor
+from validators.loop import Poller
+from validators.model import RunResult, StateChange, Target
+from validators.policy import WaitPolicy
+from validators.ratelimit import RateLimiter
+
+#: Real sleeps are cut into slices this long, so a cancel (Ctrl-C, SIGTERM) is seen within a second.
+_SLEEP_SLICE = 0.2
+
+
+class GateConfigError(ValueError):
+    """The run cannot start as configured (no region, an unknown profile); one line for people."""
+
+
+def dedupe(targets: Sequence[Target]) -> list[Target]:
+    """The same (region, workspace, sync source) twice is one target; the first occurrence's order wins."""
+    seen: set[tuple[str | None, str, str]] = set()
+    unique: list[Target] = []
+    for target in targets:
+        if target.key not in seen:
+            seen.add(target.key)
+            unique.append(target)
+    return unique
+
+
+def interruptible_sleep(
+    cancel: threading.Event, clock: Callable[[], float] = time.monotonic
+) -> Callable[[float], None]:
+    """A sleep that returns early once `cancel` is set (checked at least every 0.2 s)."""
+
+    def sleep(seconds: float) -> None:
+        until = clock() + seconds
+        while not cancel.is_set() and (left := until - clock()) > 0:
+            cancel.wait(min(left, _SLEEP_SLICE))
+
+    return sleep
+
+
+def open_pool(aws: AwsSettings, policy: WaitPolicy) -> ClientPool:
+    """The run's clients; an unknown profile is a configuration error, not a traceback."""
+    try:
+        return ClientPool(aws, max_pool=policy.max_concurrency)
+    except bexc.ProfileNotFound as exc:
+        raise GateConfigError(f"--profile: {exc}") from None
+
+
+def resolve_regions(targets: Sequence[Target], pool: ClientPool) -> list[tuple[Target, str]]:
+    """Each target with the region it will be read in; none at all is a configuration error."""
+    resolved: list[tuple[Target, str]] = []
+    for target in targets:
+        region = pool.region_for(target)
+        if not region:
+            raise GateConfigError(
+                f"no region for {target.label()}: pass --region, set AWS_REGION, or give the target a region"
+            )
+        resolved.append((target, region))
+    return resolved
+
+
+def wait_for_sync_jobs(
+    targets: Sequence[Target],
+    policy: WaitPolicy | None = None,
+    *,
+    aws: AwsSettings | None = None,
+    on_change: Callable[[StateChange], None] | None = None,
+    cancel: threading.Event | None = None,
+    pool: ClientPool | None = None,
+) -> RunResult:
+    """Poll every target until each has a verdict, the policy's deadline passes, or `cancel` is set.
+
+    Raises `GateConfigError` before any request when the run cannot start (no region, unknown profile).
+    Never raises for what the service or the network does: that is in the verdicts.
+    """
+    policy = policy or WaitPolicy()
+    aws = aws or AwsSettings()
+    cancel = cancel or threading.Event()
+    unique = dedupe(targets)
+    pool = pool or open_pool(aws, policy)
+    resolved = resolve_regions(unique, pool)
+    for region in sorted({region for _, region in resolved}):
+        pool.client(region)  # created here, on one thread: boto3 sessions are not thread-safe
+    clock = time.monotonic
+    sleep = interruptible_sleep(cancel, clock)
+    limiter = RateLimiter(policy.max_rps, clock)
+    probe = BotoProbe(pool, acquire=lambda: limiter.acquire(sleep))
+    executor = DaemonExecutor(max(1, min(policy.max_concurrency, len(resolved))))
+    try:
+        return Poller(
+            resolved,
+            policy,
+            probe,
+            clock=clock,
+            sleep=sleep,
+            executor=executor,
+            limiter=limiter,
+            rng=random.Random(),
+            on_change=on_change,
+            cancel=cancel,
+            settle_seconds=aws.read_timeout,
+        ).run()
+    finally:
+        executor.shutdown()

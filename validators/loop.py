@@ -1,0 +1,295 @@
+"""Polling many targets: due-time order, one deadline, one shared request budget, bounded concurrency.
+
+The engine decides what to do next; the probe (boto3 adapter) and the executor carry it out. Clock,
+sleep, randomness and executor are constructor arguments, so tests run a whole fleet on a fake clock
+and record the exact sleep schedule. Only the loop's own thread touches the schedule and the results;
+workers only read (GetSyncJob, and ListSyncResources after a verdict that needs it).
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future
+from concurrent.futures import wait as wait_futures
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Protocol
+
+from validators.decision import (
+    KeepWaiting,
+    Progress,
+    Verdict,
+    advance,
+    decide,
+    decide_at_deadline,
+    decide_resources,
+    needs_resource_listing,
+)
+from validators.executor import Submitter
+from validators.model import JobResult, Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
+from validators.observation import Observation, ObservationKind, ResourceListing
+from validators.policy import WaitPolicy
+from validators.ratelimit import RateLimiter
+from validators.schedule import backoff_interval, next_due, poll_interval
+
+#: Longest real-time wait for in-flight requests in one step, so a cancel is seen within a second.
+_WAIT_SLICE = 0.25
+
+
+class Probe(Protocol):
+    """Reads one sync job (the boto3 adapter in production, a scripted fake in unit tests)."""
+
+    def get_sync_job(self, target: Target, region: str) -> Observation: ...
+
+    def list_resource_errors(self, target: Target, region: str, cap: int) -> ResourceListing: ...
+
+
+@dataclass(frozen=True)
+class _PollResult:
+    observation: Observation
+    listing: ResourceListing | None
+    finished_at: float
+
+
+@dataclass
+class _Tracked:
+    """A target's mutable bookkeeping, owned by the loop's thread."""
+
+    target: Target
+    region: str
+    progress: Progress = field(default_factory=Progress)
+    polls: int = 0
+    requests: int = 0
+    errors_in_row: int = 0
+    arn: str | None = None
+    job_error: ServiceError | None = None  # the job's status.error, as last read
+    api_error: ServiceError | None = None  # the last error an API call raised
+    resource_errors: tuple[ResourceError, ...] = ()
+    truncated: bool = False
+    note: str = ""
+    result: JobResult | None = None
+
+
+class Poller:
+    """Waits for every target to reach a verdict, the deadline, or a cancel."""
+
+    def __init__(
+        self,
+        targets: Sequence[tuple[Target, str]],
+        policy: WaitPolicy,
+        probe: Probe,
+        *,
+        clock: Callable[[], float],
+        sleep: Callable[[float], object],
+        executor: Submitter,
+        limiter: RateLimiter | None = None,
+        rng: random.Random | None = None,
+        on_change: Callable[[StateChange], None] | None = None,
+        cancel: threading.Event | None = None,
+        settle_seconds: float = 10.0,
+    ) -> None:
+        """`targets` pairs each target with its resolved region. `settle_seconds` is how long requests
+        still in flight at the deadline may take (one request timeout) before their targets expire."""
+        self._tracked = [_Tracked(target, region) for target, region in targets]
+        self._policy = policy
+        self._probe = probe
+        self._clock = clock
+        self._sleep = sleep
+        self._executor = executor
+        self._limiter = limiter or RateLimiter(policy.max_rps, clock)
+        self._rng = rng or random.Random()
+        self._on_change = on_change or (lambda change: None)
+        self._cancel = cancel or threading.Event()
+        self._settle = settle_seconds
+        self._start = 0.0
+        self._deadline = 0.0
+
+    # -- the loop -------------------------------------------------------------------------------------
+
+    def run(self) -> RunResult:
+        self._start = self._clock()
+        self._deadline = self._start + self._policy.timeout
+        # (due time, index): every target is due at once; the shared budget spreads the first polls.
+        due: list[tuple[float, int]] = [(self._start, i) for i in range(len(self._tracked))]
+        in_flight: dict[Future[_PollResult], int] = {}
+        while (due or in_flight) and not self._cancel.is_set():
+            self._harvest(in_flight, due)
+            now = self._clock()
+            if now >= self._deadline:
+                self._last_look(due, in_flight)
+                break
+            wake_at = self._dispatch(due, in_flight, now)
+            if not due and not in_flight:
+                break
+            self._wait(in_flight, wake_at)
+        self._finish_undecided()
+        return RunResult(
+            jobs=tuple(t.result for t in self._tracked if t.result is not None),
+            elapsed_seconds=self._clock() - self._start,
+            requests=sum(t.requests for t in self._tracked),
+        )
+
+    def _dispatch(
+        self, due: list[tuple[float, int]], in_flight: dict[Future[_PollResult], int], now: float
+    ) -> float:
+        """Start polls in due-time order while there is concurrency and budget; return when to wake."""
+        wake_at = self._deadline
+        while due and len(in_flight) < self._policy.max_concurrency:
+            when, index = due[0]
+            if when > now:
+                return min(wake_at, when)
+            delay = self._limiter.reserve()
+            if delay > 0:
+                return min(wake_at, now + delay)
+            heapq.heappop(due)
+            in_flight[self._executor.submit(partial(self._poll, index))] = index
+        return wake_at
+
+    def _wait(self, in_flight: dict[Future[_PollResult], int], wake_at: float) -> None:
+        """Until a poll completes or `wake_at`, whichever is first (never past the deadline)."""
+        pause = max(0.0, min(wake_at, self._deadline) - self._clock())
+        if in_flight:
+            if not any(f.done() for f in in_flight):
+                wait_futures(list(in_flight), timeout=min(pause, _WAIT_SLICE), return_when=FIRST_COMPLETED)
+        elif pause > 0:
+            self._sleep(pause)
+
+    def _harvest(self, in_flight: dict[Future[_PollResult], int], due: list[tuple[float, int]]) -> None:
+        for future in [f for f in in_flight if f.done()]:
+            index = in_flight.pop(future)
+            next_time = self._absorb(index, future.result())
+            if next_time is not None:
+                heapq.heappush(due, (next_time, index))
+
+    def _last_look(self, due: list[tuple[float, int]], in_flight: dict[Future[_PollResult], int]) -> None:
+        """At the deadline: one last look for each pending target the budget allows at once; requests in
+        flight get at most one request timeout to answer; whatever is left expires."""
+        for _, index in sorted(due):
+            if len(in_flight) >= self._policy.max_concurrency or self._limiter.reserve() > 0:
+                break
+            in_flight[self._executor.submit(partial(self._poll, index))] = index
+        settle_until = self._clock() + self._settle
+        while in_flight and not self._cancel.is_set():
+            remaining = settle_until - self._clock()
+            if remaining <= 0:
+                break
+            wait_futures(list(in_flight), timeout=min(remaining, _WAIT_SLICE), return_when=FIRST_COMPLETED)
+            for future in [f for f in in_flight if f.done()]:
+                index = in_flight.pop(future)
+                if self._absorb(index, future.result()) is not None:
+                    self._expire(self._tracked[index])
+        due.clear()
+
+    def _finish_undecided(self) -> None:
+        """Targets without a verdict when the loop ends: interrupted on cancel, else expired."""
+        for tracked in self._tracked:
+            if tracked.result is None:
+                if self._cancel.is_set():
+                    self._settle_verdict(tracked, Outcome.INTERRUPTED, self._clock())
+                else:
+                    self._expire(tracked)
+
+    def _expire(self, tracked: _Tracked) -> None:
+        self._settle_verdict(tracked, decide_at_deadline(tracked.progress), self._clock())
+
+    # -- one poll (worker thread) ---------------------------------------------------------------------
+
+    def _poll(self, index: int) -> _PollResult:
+        """GetSyncJob, then the resource listing when the verdict needs it. Runs on a worker thread and
+        touches nothing shared but the probe (and, through it, the thread-safe budget)."""
+        tracked = self._tracked[index]
+        try:
+            observation = self._probe.get_sync_job(tracked.target, tracked.region)
+            listing = None
+            if needs_resource_listing(observation, self._policy):
+                listing = self._probe.list_resource_errors(
+                    tracked.target, tracked.region, self._policy.resource_error_cap
+                )
+        except Exception as exc:  # noqa: BLE001 - a bug or an unforeseen failure: retried, then reported
+            error = ServiceError(type(exc).__name__, str(exc))
+            observation, listing = Observation(ObservationKind.TRANSIENT, error=error), None
+        return _PollResult(observation, listing, self._clock())
+
+    # -- absorbing a result (loop thread) -------------------------------------------------------------
+
+    def _absorb(self, index: int, poll: _PollResult) -> float | None:
+        """Apply one poll's result; return the next due time, or None when the target has its verdict."""
+        tracked = self._tracked[index]
+        obs, now = poll.observation, poll.finished_at
+        tracked.polls += 1
+        tracked.requests += obs.requests + (poll.listing.requests if poll.listing else 0)
+        self._limiter.charge(obs.requests - 1)  # botocore's own retries spent the quota too
+        if obs.throttled:
+            self._limiter.on_throttled()
+        else:
+            self._limiter.on_success()
+        previous = tracked.progress.last_state
+        decision = decide(obs, tracked.progress, self._policy, now=now, deadline=self._deadline)
+        tracked.progress = advance(tracked.progress, obs, now=now)
+        if obs.kind is ObservationKind.STATE:
+            tracked.arn = obs.arn or tracked.arn
+            tracked.job_error = obs.error
+        elif obs.error is not None:
+            tracked.api_error = obs.error
+        if isinstance(decision, Verdict) and poll.listing is not None:
+            tracked.resource_errors = poll.listing.errors
+            tracked.truncated = poll.listing.truncated
+            decision = decide_resources(decision, poll.listing)
+            if poll.listing.failure is not None and poll.listing.failure.error is not None:
+                tracked.api_error = poll.listing.failure.error
+        if isinstance(decision, Verdict):
+            self._settle_verdict(tracked, decision.outcome, now)
+            return None
+        return self._reschedule(tracked, decision, previous, now)
+
+    def _reschedule(
+        self, tracked: _Tracked, decision: KeepWaiting, previous: str | None, now: float
+    ) -> float:
+        tracked.errors_in_row = tracked.errors_in_row + 1 if decision.retry_soon else 0
+        draw = self._rng.random()
+        if decision.retry_soon:
+            pause = backoff_interval(tracked.errors_in_row, self._policy, draw)
+        else:
+            pause = poll_interval(now - self._start, self._policy, draw)
+        state = tracked.progress.last_state
+        if state != previous or decision.note != tracked.note or tracked.polls == 1:
+            tracked.note = decision.note
+            self._on_change(
+                StateChange(tracked.target, state, previous, now - self._start, tracked.polls, decision.note)
+            )
+        return next_due(now, pause, self._deadline)
+
+    def _settle_verdict(self, tracked: _Tracked, outcome: Outcome, now: float) -> None:
+        """Freeze a target's verdict, with the service's reason where the outcome has one."""
+        if outcome in (Outcome.ERROR, Outcome.UNEXPECTED_STATE, Outcome.RESOURCE_ERRORS):
+            error = tracked.job_error
+        elif outcome in (Outcome.DENIED, Outcome.INVALID, Outcome.NOT_FOUND, Outcome.UNREACHABLE):
+            error = tracked.api_error
+        else:
+            error = None
+        tracked.result = JobResult(
+            target=tracked.target,
+            outcome=outcome,
+            state=tracked.progress.last_state,
+            error=error,
+            arn=tracked.arn,
+            polls=tracked.polls,
+            elapsed_seconds=now - self._start,
+            resource_errors=tracked.resource_errors,
+            region=tracked.region,
+            resource_errors_truncated=tracked.truncated,
+        )
+        self._on_change(
+            StateChange(
+                tracked.target,
+                tracked.progress.last_state,
+                tracked.progress.last_state,
+                now - self._start,
+                tracked.polls,
+                note=outcome.value,
+                result=tracked.result,
+            )
+        )
