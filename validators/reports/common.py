@@ -1,0 +1,69 @@
+"""Small pieces of wording that every report shares, so a verdict reads the same everywhere."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from validators.model import ExitStatus, JobResult, Outcome, ResourceError, RunResult
+from validators.sanitize import safe_text
+
+
+def plural(count: int, word: str) -> str:
+    """`1 poll`, `5 polls`."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def region_of(job: JobResult) -> str | None:
+    """The region a job was checked in: the resolved one (`JobResult.region`) when the gate knew it,
+    else the one the target asked for, else None (e.g. interrupted before a client was made)."""
+    return job.region or job.target.region
+
+
+def error_text(job: JobResult, limit: int) -> str:
+    """`CODE: message` of the service's error, safe to show, or "" when there is none."""
+    if job.error is None:
+        return ""
+    code = safe_text(job.error.code, 100)
+    message = safe_text(job.error.message, limit)
+    return f"{code}: {message}" if message else code
+
+
+def verdict_detail(job: JobResult, limit: int = 512) -> str:
+    """Why a target got its outcome, in one line: the service's error, then the resources in ERROR, or
+    for a timeout the state it was stuck in. "" for `active` or when there is nothing more to say."""
+    parts: list[str] = []
+    if job.error is not None:
+        parts.append(error_text(job, limit))
+    if job.resource_errors:
+        count = plural(len(job.resource_errors), "resource")
+        more = " (or more; the list was cut)" if job.resource_errors_truncated else ""
+        parts.append(f"{count} in ERROR{more}")
+    if job.outcome is Outcome.TIMEOUT and job.state:
+        parts.append(f"still {safe_text(job.state, 64)} at the deadline")
+    return "; ".join(parts)
+
+
+def resource_text(resource: ResourceError, limit: int = 512) -> str:
+    """`asset ext-1 (id res-1): CODE: message`: one failing sync resource, safe to show."""
+    kind = safe_text(resource.resource_type, 40) or "resource"
+    external = safe_text(resource.external_id, 200) or "-"
+    ident = safe_text(resource.resource_id, 200) or "-"
+    code = safe_text(resource.code, 100)
+    message = safe_text(resource.message, limit)
+    return f"{kind} {external} (id {ident}): {code}: {message}"
+
+
+def tally(run: RunResult) -> str:
+    """`3 targets: 2 active, 1 error`, outcomes in the order they first appear."""
+    counts = Counter(job.outcome.value for job in run.jobs)
+    listed = ", ".join(f"{n} {outcome}" for outcome, n in counts.items())
+    head = plural(len(run.jobs), "target")
+    return f"{head}: {listed}" if listed else head
+
+
+def signal_name(run: RunResult) -> str:
+    """`SIGINT`/`SIGTERM` for an interrupted run, else ""."""
+    status = run.exit_status
+    if status is ExitStatus.SIGTERM:
+        return "SIGTERM"
+    return "SIGINT" if status is ExitStatus.SIGINT else ""

@@ -1,0 +1,77 @@
+"""The `--output json` document: exactly the contract's keys, one document per run.
+
+Text rule: the service's text (error code and message, states, resource fields, ARN) is kept exactly as
+sent, except that credential-like parts are redacted (`validators.sanitize.redact`), so a program reading
+the document sees the service's own words. `dumps` serialises with `ensure_ascii=True`: every control
+character, escape sequence, bidi override or non-ASCII character travels as a `\\uXXXX` escape, so the
+document itself is plain printable ASCII and nothing raw reaches the output. Use `dumps`, not your own
+`json.dumps(..., ensure_ascii=False)`, to keep that property.
+
+`region` is the region the job was checked in (`JobResult.region`, resolved by the gate from the target,
+`--region` or the environment); when the gate never resolved one (for example, interrupted before a
+client was made) it falls back to the target's requested region, else `null`.
+
+Seconds are rounded to milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+
+from validators.model import JobResult, ResourceError, RunResult
+from validators.reports.common import region_of
+from validators.sanitize import redact
+
+JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
+
+
+def _seconds(value: float) -> float:
+    return round(value, 3)
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None else redact(value)
+
+
+def _resource(resource: ResourceError) -> dict[str, JsonValue]:
+    return {
+        "resourceType": redact(resource.resource_type),
+        "externalId": redact(resource.external_id),
+        "resourceId": redact(resource.resource_id),
+        "code": redact(resource.code),
+        "message": redact(resource.message),
+    }
+
+
+def _job(job: JobResult) -> dict[str, JsonValue]:
+    error: JsonValue = None
+    if job.error is not None:
+        error = {"code": redact(job.error.code), "message": redact(job.error.message)}
+    return {
+        "workspaceId": job.target.workspace_id,
+        "syncSource": job.target.sync_source,
+        "region": region_of(job),
+        "outcome": job.outcome.value,
+        "state": _text(job.state),
+        "error": error,
+        "arn": _text(job.arn),
+        "polls": job.polls,
+        "elapsedSeconds": _seconds(job.elapsed_seconds),
+        "resourceErrors": [_resource(r) for r in job.resource_errors],
+    }
+
+
+def to_json_document(run: RunResult) -> dict[str, JsonValue]:
+    """The contract's document: `outcome` (worst by exit-code order), `exitCode`, `elapsedSeconds`,
+    `jobs[]` in the run's target order, each with exactly the contract's keys."""
+    return {
+        "outcome": run.outcome.value,
+        "exitCode": int(run.exit_status),
+        "elapsedSeconds": _seconds(run.elapsed_seconds),
+        "jobs": [_job(job) for job in run.jobs],
+    }
+
+
+def dumps(run: RunResult) -> str:
+    """The document as pretty, pure-ASCII JSON text, ending with a newline."""
+    return json.dumps(to_json_document(run), indent=2, ensure_ascii=True) + "\n"
