@@ -26,7 +26,7 @@ JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "Jso
 
 
 def _seconds(value: float) -> float:
-    return round(value, 3)
+    return float(round(value, 3))
 
 
 def _text(value: str | None) -> str | None:
