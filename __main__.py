@@ -1,0 +1,84 @@
+"""TwinMaker workspaces with a gated SiteWise sync: config in, components out, the gate bound, exports last.
+
+`pulumi up` fails when a new sync job ends in ERROR: the `twinmaker-sync-gate` hook runs after each
+SyncJob is created and waits for its verdict (see `validators/pulumi_hook.py`).
+"""
+
+from __future__ import annotations
+
+import pulumi
+import pulumi_aws as aws
+
+from twinmaker_infra import config as stack_config
+from twinmaker_infra import outputs as keys
+from twinmaker_infra.workspace import TwinMakerWorkspace, WorkspaceArgs
+from validators.aws_settings import AwsSettings
+from validators.policy import WaitPolicy
+from validators.pulumi_hook import create_gate_hook
+
+settings = stack_config.load()
+region_name = stack_config.resolve_region(
+    pulumi.Config("aws").get("region"), pulumi.Config("aws-native").get("region")
+)
+
+# ARNs in IAM documents come from the provider, not from strings typed in config.
+identity = aws.get_caller_identity_output()
+partition = aws.get_partition_output().partition
+region: pulumi.Input[str] = region_name or aws.get_region_output().region
+
+gate_hook = (
+    create_gate_hook(
+        WaitPolicy(timeout=settings.gate.timeout, check_resources=settings.gate.check_resources),
+        # No endpoint here: botocore's environment (AWS_ENDPOINT_URL_IOTTWINMAKER, AWS_PROFILE...) applies.
+        AwsSettings(region=region_name),
+    )
+    if settings.gate.enabled
+    else None
+)
+
+# Applied last, so `project` and `stack` always say where a resource comes from.
+fixed_tags = {"project": pulumi.get_project(), "stack": pulumi.get_stack()}
+
+workspaces = [
+    TwinMakerWorkspace(
+        spec.id,
+        WorkspaceArgs(
+            spec=spec,
+            partition=partition,
+            region=region,
+            account_id=identity.account_id,
+            tags={**settings.tags, **spec.tags, **fixed_tags},
+            protect=settings.protect,
+            retain_on_delete=settings.retain_on_delete,
+            gate_hook=gate_hook,
+        ),
+    )
+    for spec in settings.workspaces
+]
+
+pulumi.export(
+    keys.SYNC_JOBS,
+    [
+        {
+            keys.JOB_WORKSPACE_ID: ws.workspace_id,
+            keys.JOB_SYNC_SOURCE: ws.sync_source,
+            keys.JOB_REGION: region,
+            keys.JOB_ARN: ws.sync_job_arn,
+        }
+        for ws in workspaces
+    ],
+)
+pulumi.export(
+    keys.WORKSPACES,
+    {
+        spec.id: {
+            keys.WS_ARN: ws.workspace_arn,
+            keys.WS_BUCKET_NAME: ws.bucket_name,
+            keys.WS_BUCKET_ARN: ws.bucket_arn,
+            keys.WS_ROLE_ARN: ws.workspace_role_arn,
+            keys.WS_SYNC_ROLE_ARN: ws.sync_role_arn,
+            keys.WS_SYNC_JOB_ARN: ws.sync_job_arn,
+        }
+        for spec, ws in zip(settings.workspaces, workspaces, strict=True)
+    },
+)

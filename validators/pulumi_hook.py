@@ -1,0 +1,149 @@
+"""The Pulumi adapter of the gate: an `after_create` resource hook that waits for a new sync job.
+
+`pulumi up` creates an `aws-native:iottwinmaker:SyncJob`; the engine then calls this hook with the
+job's outputs. The hook waits with the gate library and raises unless the job is ACTIVE, so a job that
+ends in ERROR fails the deployment (with Pulumi CLI >= 3.238; older CLIs only print a warning) and
+the error says which job, the service's code and message, and which resources failed.
+
+This is the only module of `validators` that imports Pulumi; nothing else here imports it, so the CLI
+never pays for (or needs) the Pulumi SDK. Hooks never run on preview (`on_dry_run=False`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import pulumi
+
+from validators.aws_settings import AwsSettings
+from validators.model import DEFAULT_SYNC_SOURCE, JobResult, Outcome, RunResult, Target
+from validators.policy import WaitPolicy
+from validators.sanitize import safe_text
+
+HOOK_NAME = "twinmaker-sync-gate"
+SYNC_JOB_TYPE = "aws-native:iottwinmaker:SyncJob"
+#: Failing resources listed in the error; the rest are counted. A deploy log is not a report.
+MAX_LISTED_RESOURCES = 10
+
+#: The gate library's entry point, injectable so tests can script verdicts without AWS.
+Waiter = Callable[[list[Target], WaitPolicy, AwsSettings], RunResult]
+HookCallback = Callable[[pulumi.ResourceHookArgs], Awaitable[None]]
+
+_OUTCOME_TEXT: dict[Outcome, str] = {
+    Outcome.ERROR: "ended in ERROR",
+    Outcome.RESOURCE_ERRORS: "is ACTIVE, but some of its resources are in ERROR",
+    Outcome.UNEXPECTED_STATE: "is in an unexpected state",
+    Outcome.NOT_FOUND: "was not found (after the not-found grace)",
+    Outcome.DENIED: "could not be read: access denied or no valid credentials",
+    Outcome.INVALID: "could not be read: the service rejected the request",
+    Outcome.UNREACHABLE: "could not be read before the deadline (connection errors, throttling or 5xx)",
+    Outcome.TIMEOUT: "was still not ACTIVE at the gate's deadline",
+    Outcome.INTERRUPTED: "was not judged: the gate was interrupted",
+}
+
+
+class SyncJobGateError(Exception):
+    """A gated sync job did not become ACTIVE. `str()` is the message `pulumi up` shows."""
+
+    def __init__(self, result: JobResult, message: str) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+def _default_wait(targets: list[Target], policy: WaitPolicy, aws: AwsSettings) -> RunResult:
+    # Imported here so that building the hook (at program start, and under mocks) needs no boto3.
+    from validators.gate import wait_for_sync_jobs  # noqa: PLC0415
+
+    return wait_for_sync_jobs(targets, policy, aws=aws)
+
+
+def failure_message(result: JobResult, check_resources: bool) -> str:
+    """What a person reading `pulumi up` output needs: which job, what happened, why, and what next."""
+    target = result.target
+    region = target.region or result.region
+    where = f" in {region}" if region else ""
+    lines = [
+        f"TwinMaker sync job {target.workspace_id}/{target.sync_source}{where} "
+        f"{_OUTCOME_TEXT.get(result.outcome, f'ended as {result.outcome.value}')} "
+        f"(state {safe_text(result.state or 'unknown')}, after {result.elapsed_seconds:.0f}s).",
+    ]
+    if result.error is not None:
+        lines.append(f"  Service error {safe_text(result.error.code)}: {safe_text(result.error.message)}")
+    if result.resource_errors:
+        shown = result.resource_errors[:MAX_LISTED_RESOURCES]
+        more = len(result.resource_errors) - len(shown)
+        lines.append(f"  Resources in ERROR ({len(result.resource_errors)}):")
+        lines.extend(
+            f"    - {safe_text(r.resource_type)} {safe_text(r.external_id or r.resource_id)}: "
+            f"{safe_text(r.code)}: {safe_text(r.message)}"
+            for r in shown
+        )
+        if more > 0 or result.resource_errors_truncated:
+            lines.append("    - ... more; list them all with the command below")
+    region_flag = f" --region {region}" if region else ""
+    lines.append(
+        "  Inspect: python -m validators wait "
+        f"--workspace-id {target.workspace_id} --sync-source {target.sync_source}{region_flag}"
+        f"{' --check-resources' if check_resources else ''}"
+    )
+    if result.outcome in (Outcome.ERROR, Outcome.RESOURCE_ERRORS):
+        lines.append(
+            "  The sync job stays in the stack; fix its cause, then replace it with "
+            f"`pulumi up --replace <URN of {target.workspace_id}'s SyncJob>`."
+        )
+    return "\n".join(lines)
+
+
+def _output_str(outputs: Mapping[str, Any], name: str, default: str | None = None) -> str:
+    value = outputs.get(name, default)
+    if not isinstance(value, str) or not value:
+        # Secret outputs arrive wrapped in an Output; a sync job's ID and source never are.
+        raise RuntimeError(f"{HOOK_NAME}: the created sync job has no readable `{name}` output ({value!r})")
+    return value
+
+
+def target_from_hook_args(args: pulumi.ResourceHookArgs, region: str | None) -> Target:
+    """The gate's target: the created job's `workspaceId` and `syncSource`, in the program's region."""
+    outputs = args.new_outputs or args.new_inputs or {}
+    return Target(
+        workspace_id=_output_str(outputs, "workspaceId"),
+        sync_source=_output_str(outputs, "syncSource", DEFAULT_SYNC_SOURCE),
+        region=region,
+    )
+
+
+def make_gate_callback(
+    policy: WaitPolicy,
+    aws: AwsSettings,
+    wait: Waiter | None = None,
+) -> HookCallback:
+    """The hook body: wait for the created job, return on ACTIVE, raise `SyncJobGateError` otherwise."""
+    waiter = wait or _default_wait
+
+    async def gate(args: pulumi.ResourceHookArgs) -> None:
+        target = target_from_hook_args(args, aws.region)
+        # The wait blocks for minutes; on a thread it leaves the program's event loop free, so the
+        # engine can go on with other resources and other jobs' hooks run concurrently.
+        result = await asyncio.to_thread(waiter, [target], policy, aws)
+        job = result.jobs[0]
+        if job.outcome is not Outcome.ACTIVE:
+            raise SyncJobGateError(job, failure_message(job, policy.check_resources))
+        pulumi.log.info(f"{HOOK_NAME}: sync job {target.label()} is ACTIVE ({job.elapsed_seconds:.0f}s)")
+
+    return gate
+
+
+def create_gate_hook(
+    policy: WaitPolicy,
+    aws: AwsSettings,
+    wait: Waiter | None = None,
+    name: str = HOOK_NAME,
+) -> pulumi.ResourceHook:
+    """The named hook to bind `after_create` on every SyncJob. Never runs on preview."""
+    return pulumi.ResourceHook(
+        name,
+        make_gate_callback(policy, aws, wait),
+        opts=pulumi.ResourceHookOptions(on_dry_run=False, ignore_errors=False),
+    )
