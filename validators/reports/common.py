@@ -30,7 +30,8 @@ def error_text(job: JobResult, limit: int) -> str:
 
 def verdict_detail(job: JobResult, limit: int = 512) -> str:
     """Why a target got its outcome, in one line: the service's error, then the resources in ERROR, or
-    for a timeout the state it was stuck in. "" for `active` or when there is nothing more to say."""
+    for a timeout / an interruption the state it was left in. "" for `active` or when there is nothing
+    more to say."""
     parts: list[str] = []
     if job.error is not None:
         parts.append(error_text(job, limit))
@@ -40,6 +41,8 @@ def verdict_detail(job: JobResult, limit: int = 512) -> str:
         parts.append(f"{count} in ERROR{more}")
     if job.outcome is Outcome.TIMEOUT and job.state:
         parts.append(f"still {safe_text(job.state, 64)} at the deadline")
+    if job.outcome is Outcome.INTERRUPTED:
+        parts.append(f"stopped before a verdict, last state {safe_text(job.state or '-', 64)}")
     return "; ".join(parts)
 
 
