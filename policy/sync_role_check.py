@@ -19,7 +19,7 @@ from .sync_role_requirements import REQUIRED_ACTIONS, resources_for
 from .values import known_str
 
 SCOPE_HINT: Final = (
-    "allow them in a policy of the role (inline, aws.iam.RolePolicy or an attached aws.iam.Policy): "
+    "grant them in a policy of the role (inline, aws.iam.RolePolicy or an attached aws.iam.Policy): "
     "iotsitewise:DescribeAsset on arn:aws:iotsitewise:<region>:<account>:asset/*, DescribeAssetModel on "
     '...:asset-model/*, ListAssets and ListAssetModels on "*"; the iottwinmaker actions on '
     "arn:aws:iottwinmaker:<region>:<account>:workspace/{workspace} and .../workspace/{workspace}/*"
@@ -103,7 +103,7 @@ def _check_role(model: StackModel, scope: JobScope, role: Res, findings: Finding
     role_name = role.physical_name
     if lacking:
         message = f"{job.label} would fail in CREATING: role {role_name} lacks {', '.join(lacking)}"
-        message += f" on workspace '{workspace_id}'."
+        message += f" (needed to sync into workspace '{workspace_id}')."
         if denied:
             message += f" An explicit Deny in the role's policies blocks {', '.join(denied)}: remove it."
         message += " Fix: " + SCOPE_HINT.format(workspace=workspace_id) + "."
