@@ -104,8 +104,8 @@ def test_trust_without_conditions_is_a_violation() -> None:
     assert run_resource_policy(TRUST, sync_role(json.dumps(trust))).messages == [
         f"Role 'plant-a-sync-role' ({ROLE_URN}) trusts iottwinmaker.amazonaws.com without an "
         "aws:SourceAccount or aws:SourceArn condition in statement 0 "
-        "(Sid 'TwinMakerAssumeForThisWorkspace'), so another account's workspace could make the service assume it (confused deputy). "
-        + TRUST_FIX
+        "(Sid 'TwinMakerAssumeForThisWorkspace'), so another account's workspace could make the service "
+        "assume it (confused deputy). " + TRUST_FIX
     ]
 
 
