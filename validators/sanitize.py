@@ -43,8 +43,10 @@ _SECRET_PAIR = re.compile(
     (?P<value>[^\s"',;&]+)
     """
 )
-# `scheme://user:password@host`: the userinfo goes, scheme and host stay.
-_URL_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][a-zA-Z0-9+.\-]*://)[^/\s@:]*:[^/\s@]*@")
+# `scheme://user:password@host`: the userinfo goes, scheme and host stay. Anchored on the literal `://`
+# (not on a scheme pattern, whose `[a-z0-9+.-]*` re-scanned from every word start is quadratic on text like
+# "a.a.a.a..."); neither class crosses a `/`, so each `://` scans at most up to the next one: linear.
+_URL_USERINFO = re.compile(r"://[^/\s@:]*:[^/\s@]*@")
 # SigV2/SigV4 presigned-URL and Authorization-header parameters.
 _SIGNING_PARAM = re.compile(
     r"(?i)(?P<name>(?<![A-Za-z0-9\-])(?:X-Amz-Security-Token|X-Amz-Credential|X-Amz-Signature|"
@@ -64,7 +66,7 @@ def redact(s: str) -> str:
     """
     s = _ACCESS_KEY_ID.sub(REDACTED, s)
     s = _SECRET_PAIR.sub(lambda m: f"{m['name']}{m['sep']}{REDACTED}", s)
-    s = _URL_USERINFO.sub(lambda m: f"{m['scheme']}{REDACTED}@", s)
+    s = _URL_USERINFO.sub(f"://{REDACTED}@", s)
     s = _SIGNING_PARAM.sub(lambda m: f"{m['name']}={REDACTED}", s)
     return _BEARER.sub(f"Bearer {REDACTED}", s)
 

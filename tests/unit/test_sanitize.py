@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 
 import pytest
@@ -101,3 +102,21 @@ def test_clean_text_output_has_no_control_characters_and_respects_the_limit(s: s
 @given(st.text(alphabet=st.characters(categories=("L", "N", "P", "Zs")), max_size=300))
 def test_clean_text_keeps_printable_text_exactly(s: str) -> None:
     assert clean_text(s, 1000) == s
+
+
+@pytest.mark.parametrize(
+    "pathological",
+    [
+        "a." * 50_000,
+        "://a:" * 20_000,
+        "password" + " " * 100_000,
+        "Bearer " * 15_000,
+        "http://u:" + "p" * 100_000,
+    ],
+)
+def test_redact_stays_linear_on_pathological_text(pathological: str) -> None:
+    # A scheme pattern re-scanned from every word start once made "a.a.a..." quadratic (about 17 s at
+    # 100 kB). The bound is generous: linear takes milliseconds here, quadratic takes seconds.
+    started = time.perf_counter()
+    redact(pathological)
+    assert time.perf_counter() - started < 1.0
