@@ -59,8 +59,12 @@ def _default_wait(targets: list[Target], policy: WaitPolicy, aws: AwsSettings) -
     return wait_for_sync_jobs(targets, policy, aws=aws)
 
 
-def failure_message(result: JobResult, check_resources: bool) -> str:
-    """What a person reading `pulumi up` output needs: which job, what happened, why, and what next."""
+def failure_message(result: JobResult, check_resources: bool, urn: str | None = None) -> str:
+    """What a person reading `pulumi up` output needs: which job, what happened, why, and what next.
+
+    The job stays in the stack after a failed after-hook, and a later `up` sees no change, so the hook
+    would not run again: the message says how to re-create (and re-gate) the job.
+    """
     target = result.target
     region = target.region or result.region
     where = f" in {region}" if region else ""
@@ -90,8 +94,8 @@ def failure_message(result: JobResult, check_resources: bool) -> str:
     )
     if result.outcome in (Outcome.ERROR, Outcome.RESOURCE_ERRORS):
         lines.append(
-            "  The sync job stays in the stack; fix its cause, then replace it with "
-            f"`pulumi up --replace <URN of {target.workspace_id}'s SyncJob>`."
+            "  The sync job stays in the stack; fix the cause, then re-create it with "
+            f"`pulumi up --replace '{urn or '<URN of the SyncJob>'}'`."
         )
     return "\n".join(lines)
 
@@ -129,7 +133,7 @@ def make_gate_callback(
         result = await asyncio.to_thread(waiter, [target], policy, aws)
         job = result.jobs[0]
         if job.outcome is not Outcome.ACTIVE:
-            raise SyncJobGateError(job, failure_message(job, policy.check_resources))
+            raise SyncJobGateError(job, failure_message(job, policy.check_resources, args.urn))
         pulumi.log.info(f"{HOOK_NAME}: sync job {target.label()} is ACTIVE ({job.elapsed_seconds:.0f}s)")
 
     return gate

@@ -95,6 +95,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(mocks)
         self.registrations: list[Registration] = []
         self.hook_names: list[str] = []
+        self.hook_options: dict[str, tuple[bool, bool]] = {}  # name -> (on_dry_run, ignore_errors)
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
@@ -126,6 +127,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
     def RegisterResourceHook(self, request: Any) -> Any:
         self.hook_names.append(request.name)
+        self.hook_options[request.name] = (request.on_dry_run, request.ignore_errors)
         return super().RegisterResourceHook(request)
 
 
@@ -135,6 +137,7 @@ class ProgramRun:
 
     registrations: list[Registration]
     hook_names: list[str]
+    hook_options: dict[str, tuple[bool, bool]]
     outputs: dict[str, Any]
     namespace: dict[str, Any] = field(default_factory=dict)
 
@@ -178,4 +181,4 @@ def load_program(config: dict[str, str]) -> ProgramRun:
     _sync_await(run_pulumi_func(program))
     stack = pulumi.runtime.get_root_resource()
     outputs = _sync_await(pulumi.Output.from_input(dict(stack.outputs)).future())  # type: ignore[union-attr]
-    return ProgramRun(monitor.registrations, monitor.hook_names, outputs, namespace)
+    return ProgramRun(monitor.registrations, monitor.hook_names, monitor.hook_options, outputs, namespace)

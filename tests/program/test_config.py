@@ -78,7 +78,8 @@ def test_every_key_is_read() -> None:
         ({"workspaces": [{"id": "a" * 129}]}, "twinmaker-sync:workspaces[0].id: 'aaaa"),
         (
             {"workspaces": [{"id": "a1"}, {"id": "b2"}, {"id": "a1"}]},
-            "twinmaker-sync:workspaces[2].id: duplicate workspace ID 'a1' (also twinmaker-sync:workspaces[0])",
+            "twinmaker-sync:workspaces[2].id: duplicate workspace ID 'a1' "
+            "(also twinmaker-sync:workspaces[0])",
         ),
         (
             {"workspaces": [{"id": "a1", "syncSource": "OPCUA"}]},
