@@ -21,7 +21,8 @@ region_name = stack_config.resolve_region(
     pulumi.Config("aws").get("region"), pulumi.Config("aws-native").get("region")
 )
 
-# ARNs in IAM documents come from the provider, not from strings typed in config.
+# Account and partition in IAM documents come from the provider, not from strings typed in config;
+# the region is the configured one (both providers agree), else the aws provider's own (AWS_REGION).
 identity = aws.get_caller_identity_output()
 partition = aws.get_partition_output().partition
 region: pulumi.Input[str] = region_name or aws.get_region_output().region
