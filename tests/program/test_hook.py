@@ -298,9 +298,18 @@ def local_aws(monkeypatch: pytest.MonkeyPatch) -> Any:
         "AWS_SECRET_ACCESS_KEY": "local-secret",
         "AWS_CONFIG_FILE": "/dev/null",
         "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_EC2_METADATA_DISABLED": "true",
     }.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    # Nothing from the developer's or the runner's AWS setup may redirect or sign these requests.
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_IOTTWINMAKER",
+        "AWS_ROLE_ARN",
+    ):
+        monkeypatch.delenv(name, raising=False)
     with running_endpoint(LOCAL_SCENARIO) as endpoint:
         yield make_gate_callback(
             WaitPolicy(timeout=10, min_interval=0.05, max_interval=0.2, not_found_grace=2),
