@@ -30,6 +30,9 @@ class Verdict:
 
 Decision = KeepWaiting | Verdict
 
+#: Times within a microsecond are equal: float clocks must not livelock a loop one ulp before a deadline.
+TIME_EPSILON = 1e-6
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -51,7 +54,7 @@ def decide(
     - Access denied / bad credentials -> `denied`, ValidationException -> `invalid`, at once.
     - Transient errors never end a target before the deadline; at it, see `decide_at_deadline`.
     """
-    past_deadline = now >= deadline
+    past_deadline = now >= deadline - TIME_EPSILON
     if obs.kind is ObservationKind.STATE:
         state = obs.state
         if state in TARGET_STATES:
@@ -63,7 +66,7 @@ def decide(
         return Verdict(Outcome.UNEXPECTED_STATE)
     if obs.kind is ObservationKind.NOT_FOUND:
         since = progress.not_found_since if progress.not_found_since is not None else now
-        if now - since >= policy.not_found_grace:
+        if now - since >= policy.not_found_grace - TIME_EPSILON:
             return Verdict(Outcome.NOT_FOUND)
         return Verdict(Outcome.TIMEOUT) if past_deadline else KeepWaiting(note=obs.note)
     if obs.kind is ObservationKind.DENIED:

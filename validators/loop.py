@@ -19,6 +19,7 @@ from functools import partial
 from typing import Protocol
 
 from validators.decision import (
+    TIME_EPSILON,
     KeepWaiting,
     Progress,
     Verdict,
@@ -118,7 +119,7 @@ class Poller:
         while (due or in_flight) and not self._cancel.is_set():
             self._harvest(in_flight, due)
             now = self._clock()
-            if now >= self._deadline:
+            if now >= self._deadline - TIME_EPSILON:
                 self._last_look(due, in_flight)
                 break
             wake_at = self._dispatch(due, in_flight, now)
@@ -139,7 +140,7 @@ class Poller:
         wake_at = self._deadline
         while due and len(in_flight) < self._policy.max_concurrency:
             when, index = due[0]
-            if when > now:
+            if when > now + TIME_EPSILON:
                 return min(wake_at, when)
             delay = self._limiter.reserve()
             if delay > 0:
@@ -154,8 +155,9 @@ class Poller:
         if in_flight:
             if not any(f.done() for f in in_flight):
                 wait_futures(list(in_flight), timeout=min(pause, _WAIT_SLICE), return_when=FIRST_COMPLETED)
-        elif pause > 0:
-            self._sleep(pause)
+        else:
+            # At least a microsecond, so a float clock always moves on (no livelock one ulp short).
+            self._sleep(max(pause, TIME_EPSILON))
 
     def _harvest(self, in_flight: dict[Future[_PollResult], int], due: list[tuple[float, int]]) -> None:
         for future in [f for f in in_flight if f.done()]:
@@ -260,7 +262,11 @@ class Poller:
             self._on_change(
                 StateChange(tracked.target, state, previous, now - self._start, tracked.polls, decision.note)
             )
-        return next_due(now, pause, self._deadline)
+        limit = self._deadline
+        if tracked.progress.not_found_since is not None:
+            # Look again exactly when the not-found grace ends, so `not_found` is neither early nor late.
+            limit = min(limit, tracked.progress.not_found_since + self._policy.not_found_grace)
+        return next_due(now, pause, limit)
 
     def _settle_verdict(self, tracked: _Tracked, outcome: Outcome, now: float) -> None:
         """Freeze a target's verdict, with the service's reason where the outcome has one."""

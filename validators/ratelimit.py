@@ -42,7 +42,7 @@ class RateLimiter:
         """Spend a token and return 0.0, or return the seconds until one will be available."""
         with self._lock:
             self._refill(self._clock())
-            if self._tokens >= 1.0:
+            if self._tokens >= 1.0 - 1e-9:  # a float hair short of a token is a token
                 self._tokens -= 1.0
                 self.spent += 1
                 return 0.0

@@ -1,0 +1,287 @@
+"""The polling loop on a fake clock: exact schedules, fail-fast call counts, the deadline, the shared
+budget, not-found grace, cancel. Everything runs in milliseconds."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+from collections import Counter
+
+import pytest
+
+from tests.fakes import (
+    NOT_FOUND,
+    SERVER_ERROR,
+    THROTTLED,
+    FakeClock,
+    ScriptedProbe,
+    Timeline,
+    api_error,
+    state,
+)
+from validators.executor import InlineExecutor
+from validators.loop import Poller
+from validators.model import Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
+from validators.observation import ObservationKind, ResourceListing
+from validators.policy import WaitPolicy
+from validators.ratelimit import RateLimiter
+
+NO_JITTER = WaitPolicy(jitter=0.0, max_rps=1000)
+
+
+def run(
+    timelines: dict[str, Timeline],
+    policy: WaitPolicy = NO_JITTER,
+    *,
+    listings: dict[str, ResourceListing] | None = None,
+    cost: float = 0.0,
+    changes: list[StateChange] | None = None,
+    cancel: threading.Event | None = None,
+    probe_hook: object = None,
+) -> tuple[RunResult, ScriptedProbe, FakeClock]:
+    clock = FakeClock()
+    probe = ScriptedProbe(clock, timelines, listings or {}, cost=cost)
+    if probe_hook is not None:
+        probe.hook = probe_hook  # type: ignore[assignment]
+    targets = [(Target(name), "eu-west-1") for name in timelines]
+    poller = Poller(
+        targets,
+        policy,
+        probe,
+        clock=clock,
+        sleep=clock.sleep,
+        executor=InlineExecutor(),
+        limiter=RateLimiter(policy.max_rps, clock),
+        rng=random.Random(7),
+        on_change=(changes.append if changes is not None else None),
+        cancel=cancel,
+        settle_seconds=5,
+    )
+    return poller.run(), probe, clock
+
+
+def only(result: RunResult) -> object:
+    (job,) = result.jobs
+    return job
+
+
+def test_active_after_30s_follows_the_growing_schedule_exactly() -> None:
+    result, probe, clock = run({"plant": Timeline([(0, state("CREATING")), (30, state("ACTIVE"))])})
+    job = result.jobs[0]
+    assert job.outcome is Outcome.ACTIVE and job.state == "ACTIVE" and job.error is None
+    polls = probe.polls("plant")
+    # 2 s while the wait is short, then 10 % of the time waited.
+    assert polls[:11] == pytest.approx([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20])
+    assert polls[11:] == pytest.approx([22, 24.2, 26.62, 29.282, 32.2102])
+    assert job.polls == len(polls) == 16
+    assert clock.sleeps == pytest.approx([b - a for a, b in itertools.pairwise(polls)])
+    lag = polls[-1] - 30
+    assert lag <= max(NO_JITTER.min_interval, 0.1 * 30) + 1e-9
+
+
+def test_error_state_stops_polling_and_carries_code_message_and_resources() -> None:
+    failed = (
+        ResourceError("ENTITY", "asset-7", "ent-7", "SYNC_PROCESSING_ERROR", "property type mismatch"),
+        ResourceError("COMPONENT_TYPE", "model-2", "ct-2", "SYNC_PROCESSING_ERROR", "bad model"),
+    )
+    timeline = Timeline([(0, state("CREATING")), (5, state("ERROR", "SYNC_PROCESSING_ERROR", "2 failed"))])
+    result, probe, _ = run({"paint": timeline}, listings={"paint": ResourceListing(failed)})
+    job = result.jobs[0]
+    assert job.outcome is Outcome.ERROR
+    assert job.error == ServiceError("SYNC_PROCESSING_ERROR", "2 failed")
+    assert job.resource_errors == failed
+    assert probe.polls("paint") == [0, 2, 4, 6]  # no poll after the verdict
+    assert probe.listing_calls == ["paint"]
+    assert result.exit_status == 1
+
+
+@pytest.mark.parametrize(
+    ("observation", "outcome"),
+    [
+        (api_error(ObservationKind.DENIED, "AccessDeniedException", "no"), Outcome.DENIED),
+        (
+            api_error(ObservationKind.DENIED, "NoCredentialsError", "Unable to locate credentials"),
+            Outcome.DENIED,
+        ),
+        (api_error(ObservationKind.INVALID, "ValidationException", "bad id"), Outcome.INVALID),
+        (state("DELETING"), Outcome.UNEXPECTED_STATE),
+        (state("SUSPENDED"), Outcome.UNEXPECTED_STATE),
+    ],
+)
+def test_final_answers_end_the_target_after_one_call(observation: object, outcome: Outcome) -> None:
+    result, probe, _ = run({"w": Timeline([(0, observation)])})  # type: ignore[list-item]
+    assert result.jobs[0].outcome is outcome
+    assert len(probe.calls) == 1
+    if result.jobs[0].error is not None:
+        assert result.jobs[0].error.code in {
+            "AccessDeniedException",
+            "NoCredentialsError",
+            "ValidationException",
+        }
+
+
+def test_pending_at_the_deadline_gets_a_last_look_then_timeout_with_its_state() -> None:
+    policy = WaitPolicy(timeout=60, jitter=0.0, max_rps=1000)
+    result, probe, clock = run({"slow": Timeline([(0, state("INITIALIZING"))])}, policy)
+    job = result.jobs[0]
+    assert job.outcome is Outcome.TIMEOUT and job.state == "INITIALIZING"
+    assert probe.polls("slow")[-1] == pytest.approx(60)  # the last look is at the deadline itself
+    assert clock.elapsed == pytest.approx(60)  # never slept past it
+    assert result.exit_status == 3
+
+
+def test_last_look_can_still_succeed() -> None:
+    policy = WaitPolicy(timeout=60, jitter=0.0, max_rps=1000)
+    result, _, _ = run({"w": Timeline([(0, state("CREATING")), (59.5, state("ACTIVE"))])}, policy)
+    assert result.jobs[0].outcome is Outcome.ACTIVE
+
+
+def test_throttling_throughout_is_unreachable_at_the_deadline_with_backoff() -> None:
+    policy = WaitPolicy(timeout=120, jitter=0.0, max_rps=1000)
+    result, probe, clock = run({"w": Timeline([(0, THROTTLED)])}, policy)
+    job = result.jobs[0]
+    assert job.outcome is Outcome.UNREACHABLE
+    assert job.error is not None and job.error.code == "ThrottlingException"
+    assert clock.elapsed == pytest.approx(120)
+    gaps = [b - a for a, b in zip(probe.polls("w"), probe.polls("w")[1:], strict=False)]
+    assert all(policy.min_interval <= gap <= policy.max_interval + 1e-9 for gap in gaps)
+    assert len(probe.calls) < 120 / policy.min_interval  # backed off, not hammering
+
+
+def test_server_errors_never_end_a_target_early() -> None:
+    timeline = Timeline([(0, SERVER_ERROR), (40, state("CREATING")), (50, state("ACTIVE"))])
+    result, _, _ = run({"w": timeline}, WaitPolicy(jitter=0.0, max_rps=1000))
+    assert result.jobs[0].outcome is Outcome.ACTIVE
+
+
+def test_not_found_within_the_grace_is_waited_out() -> None:
+    timeline = Timeline([(0, NOT_FOUND), (15, state("CREATING")), (20, state("ACTIVE"))])
+    result, _, _ = run({"w": timeline})
+    assert result.jobs[0].outcome is Outcome.ACTIVE
+
+
+def test_not_found_beyond_the_grace_is_not_found_and_polling_stops_there() -> None:
+    policy = WaitPolicy(not_found_grace=30, jitter=0.0, max_rps=1000)
+    result, probe, clock = run({"w": Timeline([(0, NOT_FOUND)])}, policy)
+    job = result.jobs[0]
+    assert job.outcome is Outcome.NOT_FOUND and job.state is None
+    assert job.error is not None and job.error.code == "ResourceNotFoundException"
+    assert probe.polls("w")[-1] == pytest.approx(30)
+    assert clock.elapsed == pytest.approx(30)
+    assert result.exit_status == 4
+
+
+def test_check_resources_turns_active_with_failing_resources_into_resource_errors() -> None:
+    failed = (ResourceError("ENTITY", "a", "e", "SYNC_PROCESSING_ERROR", "m"),)
+    policy = WaitPolicy(check_resources=True, jitter=0.0, max_rps=1000)
+    result, _, _ = run(
+        {"w": Timeline([(0, state("ACTIVE"))])}, policy, listings={"w": ResourceListing(failed)}
+    )
+    assert result.jobs[0].outcome is Outcome.RESOURCE_ERRORS
+    assert result.jobs[0].resource_errors == failed
+    clean, probe, _ = run({"w": Timeline([(0, state("ACTIVE"))])}, policy)
+    assert clean.jobs[0].outcome is Outcome.ACTIVE and probe.listing_calls == ["w"]
+
+
+def test_without_check_resources_active_lists_nothing() -> None:
+    _, probe, _ = run({"w": Timeline([(0, state("ACTIVE"))])})
+    assert probe.listing_calls == []
+
+
+def test_a_line_per_state_change_not_per_poll() -> None:
+    changes: list[StateChange] = []
+    timeline = Timeline([(0, state("CREATING")), (10, state("INITIALIZING")), (30, state("ACTIVE"))])
+    result, probe, _ = run({"w": timeline}, changes=changes)
+    assert len(probe.calls) > 10
+    assert [(c.previous, c.state, c.result is not None) for c in changes] == [
+        (None, "CREATING", False),
+        ("CREATING", "INITIALIZING", False),
+        ("ACTIVE", "ACTIVE", True),
+    ]
+    assert changes[-1].result == result.jobs[0]
+
+
+def test_many_targets_share_one_budget_and_none_starves() -> None:
+    policy = WaitPolicy(max_rps=5, jitter=0.1, timeout=600)
+    timelines = {
+        f"ws-{i:03d}": Timeline([(0, state("CREATING")), (20 + i % 40, state("ACTIVE"))]) for i in range(100)
+    }
+    result, probe, _ = run(timelines, policy)
+    assert all(job.outcome is Outcome.ACTIVE for job in result.jobs)
+    per_second = Counter(int(t) for _, t in probe.calls)
+    assert max(per_second.values()) <= 5 + 5  # rate plus one second's burst, at most
+    windows = [sum(per_second.get(s + k, 0) for k in range(10)) for s in range(int(max(per_second)) - 9)]
+    assert max(windows) <= 5 * 10 + 5  # over any 10 s window, the budget holds
+    first_polls = {w: min(t for ww, t in probe.calls if ww == w) for w in timelines}
+    assert max(first_polls.values()) <= 100 / 5 + 1  # every target was looked at within the first 21 s
+
+
+def test_due_time_order_polls_the_most_overdue_target_first() -> None:
+    policy = WaitPolicy(max_rps=1, jitter=0.0, timeout=30)
+    timelines = {name: Timeline([(0, state("CREATING"))]) for name in ("a", "b", "c")}
+    _, probe, _ = run(timelines, policy)
+    order = [w for w, _ in probe.calls[:6]]
+    assert order == ["a", "b", "c", "a", "b", "c"]
+
+
+def test_throttling_backs_off_the_whole_run() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(10, clock)
+    timelines = {f"w{i}": Timeline([(0, THROTTLED), (5, state("ACTIVE"))]) for i in range(5)}
+    probe = ScriptedProbe(clock, timelines)
+    Poller(
+        [(Target(w), "r") for w in timelines],
+        WaitPolicy(max_rps=10),
+        probe,
+        clock=clock,
+        sleep=clock.sleep,
+        executor=InlineExecutor(),
+        limiter=limiter,
+        rng=random.Random(1),
+    ).run()
+    assert limiter.rate < 10  # throttled responses lowered the shared rate
+
+
+def test_cancel_stops_at_once_and_marks_pending_targets_interrupted() -> None:
+    cancel = threading.Event()
+
+    def hook(workspace: str, t: float) -> None:
+        if t >= 10:
+            cancel.set()
+
+    timelines = {"a": Timeline([(0, state("CREATING"))]), "b": Timeline([(0, state("ACTIVE"))])}
+    result, probe, _ = run(timelines, cancel=cancel, probe_hook=hook)
+    outcomes = {j.target.workspace_id: j.outcome for j in result.jobs}
+    assert outcomes == {"a": Outcome.INTERRUPTED, "b": Outcome.ACTIVE}
+    assert result.jobs[0].state == "CREATING"
+    assert max(t for _, t in probe.calls) == pytest.approx(10)
+
+
+def test_a_probe_that_crashes_is_retried_then_reported_not_raised() -> None:
+    class Broken(ScriptedProbe):
+        def get_sync_job(self, target: Target, region: str):  # type: ignore[no-untyped-def]
+            super().get_sync_job(target, region)
+            raise RuntimeError("bug")
+
+    clock = FakeClock()
+    probe = Broken(clock, {"w": Timeline([(0, state("CREATING"))])})
+    result = Poller(
+        [(Target("w"), "r")],
+        WaitPolicy(timeout=10),
+        probe,
+        clock=clock,
+        sleep=clock.sleep,
+        executor=InlineExecutor(),
+        rng=random.Random(1),
+    ).run()
+    assert result.jobs[0].outcome is Outcome.UNREACHABLE
+    assert result.jobs[0].error == ServiceError("RuntimeError", "bug")
+
+
+def test_requests_in_flight_at_the_deadline_get_one_request_timeout() -> None:
+    # Each call takes 8 s on the clock; the run's deadline passes while one is in flight.
+    policy = WaitPolicy(timeout=20, jitter=0.0, max_rps=1000)
+    result, _, clock = run({"w": Timeline([(0, state("CREATING"))])}, policy, cost=8)
+    assert result.jobs[0].outcome is Outcome.TIMEOUT
+    assert clock.elapsed <= 20 + 8 + 1e-9
