@@ -1,0 +1,436 @@
+"""`python -m validators wait`: a thin CLI over `wait_for_sync_jobs`.
+
+`main(argv) -> int` never calls `sys.exit` and never lets a traceback out: bad input is one line on stderr
+and exit 2, before any AWS request; every verdict maps to the contract's exit codes (`ExitStatus`). Only
+`validators/__main__.py` and the console script turn the int into a process exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from types import FrameType
+from typing import NoReturn, Protocol, TextIO
+from urllib.parse import urlsplit
+
+from validators.aws_settings import AwsSettings
+from validators.gate import GateConfigError, dedupe, open_pool, resolve_regions, wait_for_sync_jobs
+from validators.inputs import (
+    InputError,
+    read_pulumi_outputs,
+    read_source,
+    read_terraform_outputs,
+    targets_from_flags,
+)
+from validators.model import DEFAULT_SYNC_SOURCE, ExitStatus, RunResult, StateChange, Target
+from validators.policy import PolicyError, WaitPolicy
+from validators.reports import github, json_report, junit, text
+from validators.reports.files import write_atomic
+from validators.sanitize import redact, safe_text
+
+PROG = "python -m validators"
+
+EPILOG = """\
+examples:
+  # gate the stack `pulumi up` just deployed
+  pulumi stack output --json | python -m validators wait --pulumi-outputs -
+  # gate what Terraform deployed, strict about failing resources, JSON for the pipeline
+  terraform output -json | python -m validators wait --terraform-outputs - --check-resources --output json
+  # two workspaces by ID, ten minutes at most, a JUnit report for the CI's test tab
+  python -m validators wait --workspace-id plant-a --workspace-id plant-b --region eu-west-1 \\
+      --timeout 600 --junit-xml reports/twinmaker-sync.xml
+
+exit codes: 0 all active; 1 a job failed (error, resource_errors, unexpected_state); 2 usage error or
+bad input; 3 timeout; 4 could not judge (not_found, denied, invalid, unreachable); 130/143 interrupted.
+"""
+
+
+class UsageError(Exception):
+    """Bad command line or input: printed as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting: the CLI owns the one-line message."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _number(kind: Callable[[str], float], minimum: float, strict: bool, what: str) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {safe_text(raw, 40)!r}") from None
+        if math.isnan(value) or math.isinf(value) or value < minimum or (strict and value == minimum):
+            bound = f"more than {minimum:g}" if strict else f"{minimum:g} or more"
+            raise argparse.ArgumentTypeError(f"must be {bound}, got {safe_text(raw, 40)}")
+        return value
+
+    return parse
+
+
+SECONDS = _number(float, 0, False, "a number of seconds")
+POSITIVE_SECONDS = _number(float, 0, True, "a number of seconds")
+POSITIVE_RATE = _number(float, 0, True, "a number of requests per second")
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {safe_text(raw, 40)!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Deployment gate for AWS IoT TwinMaker sync jobs.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    wait = commands.add_parser(
+        "wait",
+        help="wait until sync jobs are ACTIVE, or report why not",
+        description="Poll iottwinmaker GetSyncJob until every target is ACTIVE, or report the service's "
+        "ERROR code and message (and which sync resources failed), as an exit code a pipeline can trust.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    targets = wait.add_argument_group("targets (at least one source; sources combine)")
+    targets.add_argument(
+        "--workspace-id",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a workspace whose sync job to gate; repeatable "
+        "(e.g. --workspace-id plant-a --workspace-id plant-b)",
+    )
+    targets.add_argument(
+        "--sync-source",
+        default=DEFAULT_SYNC_SOURCE,
+        metavar="NAME",
+        help=f"sync source of the --workspace-id targets "
+        f"(default {DEFAULT_SYNC_SOURCE}; e.g. --sync-source SITEWISE)",
+    )
+    targets.add_argument(
+        "--pulumi-outputs",
+        metavar="FILE",
+        help="`pulumi stack output --json` output, `-` for stdin; targets are its `syncJobs` "
+        "(e.g. pulumi stack output --json | ... --pulumi-outputs -)",
+    )
+    targets.add_argument(
+        "--terraform-outputs",
+        metavar="FILE",
+        help="`terraform output -json` output, `-` for stdin; targets are its `sync_jobs` value "
+        "(e.g. --terraform-outputs tf-outputs.json)",
+    )
+    waiting = wait.add_argument_group("waiting")
+    waiting.add_argument(
+        "--timeout",
+        type=SECONDS,
+        default=1800.0,
+        metavar="S",
+        help="one deadline for the whole run, in seconds; pending targets then are `timeout` "
+        "(default 1800; e.g. --timeout 600)",
+    )
+    waiting.add_argument(
+        "--min-interval",
+        type=POSITIVE_SECONDS,
+        default=2.0,
+        metavar="S",
+        help="shortest pause between two polls of one target (default 2; e.g. --min-interval 5)",
+    )
+    waiting.add_argument(
+        "--max-interval",
+        type=POSITIVE_SECONDS,
+        default=30.0,
+        metavar="S",
+        help="longest pause between two polls of one target (default 30; e.g. --max-interval 60)",
+    )
+    waiting.add_argument(
+        "--not-found-grace",
+        type=SECONDS,
+        default=120.0,
+        metavar="S",
+        help="how long ResourceNotFound counts as 'not visible yet' before `not_found` "
+        "(default 120; e.g. --not-found-grace 300)",
+    )
+    waiting.add_argument(
+        "--check-resources",
+        action="store_true",
+        help="strict gate: once ACTIVE, any sync resource in state ERROR fails the target "
+        "as `resource_errors` "
+        "(e.g. --check-resources)",
+    )
+    waiting.add_argument(
+        "--max-concurrency",
+        type=_positive_int,
+        default=32,
+        metavar="N",
+        help="targets in flight at once (default 32; e.g. --max-concurrency 8)",
+    )
+    waiting.add_argument(
+        "--max-rps",
+        type=POSITIVE_RATE,
+        default=10.0,
+        metavar="R",
+        help="API requests per second for the whole run, shared by all targets "
+        "(default 10; e.g. --max-rps 5)",
+    )
+    aws = wait.add_argument_group("AWS (botocore's environment variables work as usual)")
+    aws.add_argument(
+        "--region", metavar="REGION", help="default region for targets (e.g. --region eu-west-1)"
+    )
+    aws.add_argument(
+        "--profile", metavar="NAME", help="named profile from the AWS config (e.g. --profile ci)"
+    )
+    aws.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="custom endpoint, such as the local TwinMaker endpoint (e.g. --endpoint-url http://127.0.0.1:4566)",
+    )
+    output = wait.add_argument_group("output")
+    output.add_argument(
+        "--output",
+        choices=("text", "json"),
+        default="text",
+        help="text: a line per state change and a summary; json: one JSON document on stdout, "
+        "all else on stderr (default text; e.g. --output json)",
+    )
+    output.add_argument(
+        "--junit-xml",
+        metavar="PATH",
+        help="also write a JUnit XML report, one testcase per target, atomically "
+        "(e.g. --junit-xml reports/sync.xml)",
+    )
+    output.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="plain lines even on a terminal, no live display (e.g. --no-progress)",
+    )
+    return parser
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A parsed, validated command line: everything the run needs, nothing read from AWS yet."""
+
+    targets: list[Target]
+    policy: WaitPolicy
+    aws: AwsSettings
+    output: str
+    junit_xml: str | None
+    progress: bool
+
+
+def _endpoint_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--endpoint-url: expected an http:// or https:// URL, got {safe_text(raw, 80)!r}")
+    return raw
+
+
+def plan_from_args(args: argparse.Namespace, stdin: TextIO) -> Plan:
+    """Validate the command line and read the target sources; raise UsageError / InputError."""
+    if args.pulumi_outputs == "-" and args.terraform_outputs == "-":
+        raise UsageError("--pulumi-outputs and --terraform-outputs cannot both read stdin ('-')")
+    targets = targets_from_flags(args.workspace_id, args.sync_source)
+    if args.pulumi_outputs is not None:
+        targets += read_pulumi_outputs(
+            read_source(args.pulumi_outputs, stdin, option="--pulumi-outputs"), args.pulumi_outputs
+        )
+    if args.terraform_outputs is not None:
+        targets += read_terraform_outputs(
+            read_source(args.terraform_outputs, stdin, option="--terraform-outputs"), args.terraform_outputs
+        )
+    if not targets:
+        raise UsageError("no target: give --workspace-id, --pulumi-outputs or --terraform-outputs")
+    try:
+        policy = WaitPolicy(
+            timeout=args.timeout,
+            min_interval=args.min_interval,
+            max_interval=args.max_interval,
+            not_found_grace=args.not_found_grace,
+            check_resources=args.check_resources,
+            max_concurrency=args.max_concurrency,
+            max_rps=args.max_rps,
+        )
+    except PolicyError as exc:
+        raise UsageError(str(exc)) from None
+    aws = AwsSettings(region=args.region, profile=args.profile, endpoint_url=_endpoint_url(args.endpoint_url))
+    return Plan(targets, policy, aws, args.output, args.junit_xml, not args.no_progress)
+
+
+class _Signals:
+    """SIGINT/SIGTERM set the cancel event (the run stops within a second) and remember which came."""
+
+    def __init__(self) -> None:
+        self.cancel = threading.Event()
+        self.received: ExitStatus | None = None
+        self._previous: dict[int, object] = {}
+
+    def _handle(self, signum: int, _frame: FrameType | None) -> None:
+        if self.received is None:
+            self.received = ExitStatus.SIGTERM if signum == signal.SIGTERM else ExitStatus.SIGINT
+        self.cancel.set()
+
+    def __enter__(self) -> _Signals:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+
+class _Out:
+    """The two streams: `data` (stdout) and `people` (stdout in text mode, stderr in json mode).
+    A closed pipe (`| head`) silences a stream instead of raising: the run and its reports go on."""
+
+    def __init__(self, stdout: TextIO, stderr: TextIO, output: str) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+        self.people = stdout if output == "text" else stderr
+        self._closed: set[int] = set()
+
+    def write(self, stream: TextIO, line: str) -> None:
+        if id(stream) in self._closed:
+            return
+        try:
+            stream.write(line if line.endswith("\n") else line + "\n")
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # ValueError: the stream was closed under us
+            self._closed.add(id(stream))
+
+
+class Waiter(Protocol):
+    def __call__(
+        self,
+        targets: Sequence[Target],
+        policy: WaitPolicy | None = None,
+        *,
+        aws: AwsSettings | None = None,
+        on_change: Callable[[StateChange], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RunResult: ...
+
+
+def _resolved_targets(plan: Plan) -> list[Target]:
+    """Each target with its region filled in, then de-duplicated: a target without a region and the same
+    one naming the default region explicitly are one target."""
+    pool = open_pool(plan.aws, plan.policy)
+    resolved = resolve_regions(plan.targets, pool)
+    return dedupe([dataclasses.replace(t, region=region) for t, region in resolved])
+
+
+def _is_tty(stream: TextIO) -> bool:
+    with suppress(AttributeError, ValueError):
+        return stream.isatty()
+    return False
+
+
+def run_plan(
+    plan: Plan, out: _Out, environ: Mapping[str, str], waiter: Waiter, signals: _Signals
+) -> tuple[RunResult, list[str]]:
+    """Run the wait and write every report. Returns the result and the problems writing reports."""
+    targets = _resolved_targets(plan)
+    progress = None
+    if plan.progress and _is_tty(out.people) and environ.get("TERM") != "dumb":
+        from validators.reports.progress import LiveProgress  # noqa: PLC0415 - rich only on a TTY
+
+        progress = LiveProgress(targets, stream=out.people)
+
+    def on_change(change: StateChange) -> None:
+        if progress is not None:
+            progress.update(change)
+        else:
+            out.write(out.people, text.format_change(change))
+
+    if progress is not None:
+        progress.start()
+    try:
+        result = waiter(targets, plan.policy, aws=plan.aws, on_change=on_change, cancel=signals.cancel)
+    finally:
+        if progress is not None:
+            progress.stop()
+    if signals.received is not None:
+        result = dataclasses.replace(result, interrupted_by=signals.received)
+    return result, _write_reports(plan, out, environ, result)
+
+
+def _write_reports(plan: Plan, out: _Out, environ: Mapping[str, str], result: RunResult) -> list[str]:
+    problems: list[str] = []
+    if plan.junit_xml:
+        try:
+            write_atomic(plan.junit_xml, junit.to_junit_xml(result))
+        except OSError as exc:
+            problems.append(
+                f"--junit-xml {safe_text(plan.junit_xml, 200)}: {safe_text(str(exc.strerror or exc))}"
+            )
+    if github.in_github_actions(environ):
+        for line in github.annotations(result):
+            out.write(out.people, line)
+        try:
+            github.append_step_summary(result, environ)
+        except OSError as exc:
+            problems.append(f"GITHUB_STEP_SUMMARY: {safe_text(str(exc.strerror or exc))}")
+    if plan.output == "json":
+        out.write(out.stdout, json_report.dumps(result))
+        out.write(out.stderr, text.format_summary(result))
+    else:
+        out.write(out.stdout, text.format_summary(result))
+    return problems
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+    waiter: Waiter = wait_for_sync_jobs,
+) -> int:
+    """Run the CLI; return the exit code (see `ExitStatus` and the contract's outcome table)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    environ = os.environ if environ is None else environ
+    bootstrap = _Out(stdout, stderr, "json")
+    with _Signals() as signals:
+        try:
+            args = build_parser().parse_args(argv)
+            if args.command != "wait":
+                raise UsageError("choose a command: wait (see --help)")
+            plan = plan_from_args(args, stdin)
+            out = _Out(stdout, stderr, plan.output)
+            result, problems = run_plan(plan, out, environ, waiter, signals)
+        except (UsageError, InputError, GateConfigError) as exc:
+            bootstrap.write(stderr, f"{PROG} wait: error: {safe_text(redact(str(exc)), 600)}")
+            return ExitStatus.USAGE
+        except SystemExit as exc:  # --help and --version exit through argparse
+            return int(exc.code or 0) if not isinstance(exc.code, str) else ExitStatus.USAGE
+        except KeyboardInterrupt:
+            bootstrap.write(stderr, f"{PROG} wait: interrupted before any verdict")
+            return signals.received or ExitStatus.SIGINT
+    for problem in problems:
+        out.write(stderr, f"{PROG} wait: warning: could not write report: {problem}")
+    if problems and result.exit_status == ExitStatus.OK:
+        return ExitStatus.CANNOT_JUDGE  # a gate that could not write the report it was asked for
+    return int(result.exit_status)
+
+
+def console_main() -> None:
+    """Entry point of the `twinmaker-gate` console script."""
+    sys.exit(main())
