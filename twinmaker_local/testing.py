@@ -1,7 +1,7 @@
 """Test support: a real boto3 client for a local endpoint that checks every response against the model.
 
 `boto3_client(url)` is configured as the project's tests need it (no `api.` host prefix, standard retry
-mode with one attempt, dummy credentials). With `check_shapes=True` (the default) every response body
+mode with exactly one attempt unless asked otherwise, dummy credentials). With `check_shapes=True` (the default) every response body
 is checked, as sent on the wire, against botocore's output shape (or error shape) before botocore
 parses it; a mismatch raises `ResponseShapeError` from the client call, so a drifting endpoint fails
 whichever test happens to call it.
@@ -52,7 +52,7 @@ def boto3_client(
     *,
     check_shapes: bool = True,
     access_key_id: str = "testing",
-    secret_access_key: str = "testing",
+    secret_access_key: str = "testing",  # noqa: S107 - a dummy key for a local endpoint, by design
     max_attempts: int = 1,
     read_timeout: float = 10.0,
     connect_timeout: float = 5.0,
@@ -61,7 +61,9 @@ def boto3_client(
     """An `iottwinmaker` client for `url`; `parameter_validation=False` lets bad input reach the server."""
     config = Config(
         inject_host_prefix=False,
-        retries={"mode": "standard", "max_attempts": max_attempts},
+        # botocore's `max_attempts` counts *retries* (so `max_attempts: 1` means two attempts);
+        # `total_max_attempts` counts attempts, which is what callers of this function mean.
+        retries={"mode": "standard", "total_max_attempts": max_attempts},
         read_timeout=read_timeout,
         connect_timeout=connect_timeout,
         parameter_validation=parameter_validation,
