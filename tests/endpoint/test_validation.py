@@ -45,7 +45,8 @@ def test_missing_required_members_when_client_validation_is_off(basic: Any, twin
     with pytest.raises(ClientError) as exc:
         client.create_sync_job(workspaceId="ws-1", syncSource="SITEWISE")
     assert _error(exc)[2] == (
-        "1 validation error detected: Value null at 'syncRole' failed to satisfy constraint: Member must not be null"
+        "1 validation error detected: "
+        "Value null at 'syncRole' failed to satisfy constraint: Member must not be null"
     )
 
 
