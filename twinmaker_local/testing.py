@@ -3,8 +3,8 @@
 `boto3_client(url)` is configured as the project's tests need it (no `api.` host prefix, standard retry
 mode with exactly one attempt unless asked otherwise, dummy credentials). With `check_shapes=True`
 (the default) every response body is checked, as sent on the wire, against botocore's output shape
-(or error shape) before botocore parses it; a mismatch raises `ResponseShapeError` from the client call, so a drifting endpoint fails
-whichever test happens to call it.
+(or error shape) before botocore parses it; a mismatch raises `ResponseShapeError` from the client
+call, so a drifting endpoint fails whichever test happens to call it.
 """
 
 from __future__ import annotations
