@@ -22,7 +22,7 @@ from typing import NoReturn, Protocol, TextIO
 from urllib.parse import urlsplit
 
 from validators.aws_settings import AwsSettings
-from validators.gate import GateConfigError, dedupe, open_pool, resolve_regions, wait_for_sync_jobs
+from validators.gate import GateConfigError, open_pool, resolve_regions, wait_for_sync_jobs
 from validators.inputs import (
     InputError,
     read_pulumi_outputs,
@@ -327,12 +327,19 @@ class Waiter(Protocol):
     ) -> RunResult: ...
 
 
-def _resolved_targets(plan: Plan) -> list[Target]:
-    """Each target with its region filled in, then de-duplicated: a target without a region and the same
-    one naming the default region explicitly are one target."""
+def _unique_targets(plan: Plan) -> list[Target]:
+    """The targets without repeats, judged by the region each will be read in: a target without a region
+    and the same one naming the default region explicitly are one target. Targets keep the region as
+    given, so reports name them as the user did (the resolved region is in each verdict)."""
     pool = open_pool(plan.aws, plan.policy)
-    resolved = resolve_regions(plan.targets, pool)
-    return dedupe([dataclasses.replace(t, region=region) for t, region in resolved])
+    seen: set[tuple[str | None, str, str]] = set()
+    unique: list[Target] = []
+    for target, region in resolve_regions(plan.targets, pool):
+        key = dataclasses.replace(target, region=region).key
+        if key not in seen:
+            seen.add(key)
+            unique.append(target)
+    return unique
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -345,7 +352,7 @@ def run_plan(
     plan: Plan, out: _Out, environ: Mapping[str, str], waiter: Waiter, signals: _Signals
 ) -> tuple[RunResult, list[str]]:
     """Run the wait and write every report. Returns the result and the problems writing reports."""
-    targets = _resolved_targets(plan)
+    targets = _unique_targets(plan)
     progress = None
     if plan.progress and _is_tty(out.people) and environ.get("TERM") != "dumb":
         from validators.reports.progress import LiveProgress  # noqa: PLC0415 - rich only on a TTY
