@@ -178,16 +178,12 @@ class Endpoint:
         if self._thread is None:
             self._thread = threading.Thread(
                 target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
+                kwargs={"poll_interval": 0.02},
                 name="twinmaker-local",
                 daemon=True,
             )
             self._thread.start()
         return self
-
-    def serve_forever(self) -> None:
-        """Serve in the calling thread until `stop()` is called from another thread (the CLI's way)."""
-        self._server.serve_forever(poll_interval=0.2)
 
     def stop(self, timeout: float = 2.0) -> None:
         """Stop serving, close the socket and every connection, wait for their threads. Idempotent."""
@@ -199,11 +195,6 @@ class Endpoint:
             self._thread.join(timeout)
         self._server.server_close()
         self._server.close_connections(timeout)
-
-    def shutdown_from_signal(self) -> None:
-        """Ask `serve_forever` (running in this thread) to return; safe from a signal handler."""
-        self._stopping.set()
-        threading.Thread(target=self._server.shutdown, daemon=True).start()
 
     def __enter__(self) -> Endpoint:
         return self.start()
