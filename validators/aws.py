@@ -215,6 +215,14 @@ def observation_from_exception(exc: Exception) -> Observation:
     raise exc
 
 
+def observation_from_unreadable(exc: Exception) -> Observation:
+    """botocore itself failed on a body the service sent (an object where the model has a string, bytes
+    that are not UTF-8, a timestamp it cannot read) and raised a plain Python error: that is a malformed
+    response like any other, TRANSIENT, never a crash and never a reason to drop what was already read."""
+    detail = f"response could not be read ({type(exc).__name__}: {exc})"
+    return Observation(ObservationKind.TRANSIENT, error=ServiceError("MalformedResponse", detail))
+
+
 def observation_from_response(response: Mapping[str, object]) -> Observation:
     """Read a GetSyncJob response: state and error from `status`, the ARN; a wrong shape is TRANSIENT."""
     requests = 1 + _retries(response.get("ResponseMetadata"))
@@ -262,12 +270,13 @@ class BotoProbe:
 
     def get_sync_job(self, target: Target, region: str) -> Observation:
         """One GetSyncJob call (after botocore's own retries), as an observation."""
+        client = self._pool.client(region)
         try:
-            response = self._pool.client(region).get_sync_job(
-                workspaceId=target.workspace_id, syncSource=target.sync_source
-            )
-        except Exception as exc:  # noqa: BLE001 - normalised below; anything unknown is re-raised
+            response = client.get_sync_job(workspaceId=target.workspace_id, syncSource=target.sync_source)
+        except (bexc.BotoCoreError, bexc.ClientError) as exc:
             return observation_from_exception(exc)
+        except Exception as exc:  # noqa: BLE001 - botocore's parser choked on the body: malformed, retried
+            return observation_from_unreadable(exc)
         return observation_from_response(cast(Mapping[str, object], response))
 
     def list_resource_errors(self, target: Target, region: str, cap: int) -> ResourceListing:
@@ -289,8 +298,12 @@ class BotoProbe:
                 kwargs["nextToken"] = token
             try:
                 page = cast(Mapping[str, object], client.list_sync_resources(**kwargs))  # type: ignore[arg-type]
-            except Exception as exc:  # noqa: BLE001 - normalised; unknown exceptions re-raised
-                failure = observation_from_exception(exc)
+            except Exception as exc:  # noqa: BLE001 - normalised: botocore's own, or an unreadable body
+                failure = (
+                    observation_from_exception(exc)
+                    if isinstance(exc, bexc.BotoCoreError | bexc.ClientError)
+                    else observation_from_unreadable(exc)
+                )
                 return ResourceListing(tuple(found[:cap]), False, failure, requests + failure.requests)
             requests += 1 + _retries(page.get("ResponseMetadata"))
             items = page.get("syncResources")
