@@ -122,7 +122,8 @@ def _retry_mode(mode: str) -> Literal["standard", "adaptive"]:
 def client_config(settings: AwsSettings, max_pool: int) -> Config:
     """botocore Config: standard/adaptive retries, bounded timeouts, a pool sized for the concurrency."""
     return Config(
-        retries={"mode": _retry_mode(settings.retry_mode), "max_attempts": settings.max_attempts},
+        # total_max_attempts counts the first attempt too; botocore's `max_attempts` counts retries only.
+        retries={"mode": _retry_mode(settings.retry_mode), "total_max_attempts": settings.max_attempts},
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
         max_pool_connections=max(10, max_pool),

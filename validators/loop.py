@@ -243,7 +243,7 @@ class Poller:
             if poll.listing.failure is not None and poll.listing.failure.error is not None:
                 tracked.api_error = poll.listing.failure.error
         if isinstance(decision, Verdict):
-            self._settle_verdict(tracked, decision.outcome, now)
+            self._settle_verdict(tracked, decision.outcome, now, previous)
             return None
         return self._reschedule(tracked, decision, previous, now)
 
@@ -268,8 +268,11 @@ class Poller:
             limit = min(limit, tracked.progress.not_found_since + self._policy.not_found_grace)
         return next_due(now, pause, limit)
 
-    def _settle_verdict(self, tracked: _Tracked, outcome: Outcome, now: float) -> None:
-        """Freeze a target's verdict, with the service's reason where the outcome has one."""
+    def _settle_verdict(
+        self, tracked: _Tracked, outcome: Outcome, now: float, previous: str | None = None
+    ) -> None:
+        """Freeze a target's verdict, with the service's reason where the outcome has one. `previous` is
+        the state before the observation that decided it (the verdict line shows the transition)."""
         if outcome in (Outcome.ERROR, Outcome.UNEXPECTED_STATE, Outcome.RESOURCE_ERRORS):
             error = tracked.job_error
         elif outcome in (Outcome.DENIED, Outcome.INVALID, Outcome.NOT_FOUND, Outcome.UNREACHABLE):
@@ -292,7 +295,7 @@ class Poller:
             StateChange(
                 tracked.target,
                 tracked.progress.last_state,
-                tracked.progress.last_state,
+                previous if previous is not None else tracked.progress.last_state,
                 now - self._start,
                 tracked.polls,
                 note=outcome.value,

@@ -223,7 +223,7 @@ def test_custom_endpoints_turn_off_the_api_host_prefix() -> None:
 
 def test_retries_are_botocores_standard_mode_with_bounded_timeouts() -> None:
     config = client_config(AwsSettings(), 8)
-    assert config.retries == {"mode": "standard", "max_attempts": 3}
+    assert config.retries == {"mode": "standard", "total_max_attempts": 3}
     assert (config.connect_timeout, config.read_timeout) == (5.0, 10.0)
     assert client_config(AwsSettings(retry_mode="legacy"), 8).retries["mode"] == "standard"
     assert client_config(AwsSettings(retry_mode="adaptive"), 8).retries["mode"] == "adaptive"

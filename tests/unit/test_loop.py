@@ -197,7 +197,7 @@ def test_a_line_per_state_change_not_per_poll() -> None:
     assert [(c.previous, c.state, c.result is not None) for c in changes] == [
         (None, "CREATING", False),
         ("CREATING", "INITIALIZING", False),
-        ("ACTIVE", "ACTIVE", True),
+        ("INITIALIZING", "ACTIVE", True),
     ]
     assert changes[-1].result == result.jobs[0]
 
