@@ -13,6 +13,7 @@ import botocore.exceptions as bexc
 from validators.aws import BotoProbe, ClientPool
 from validators.aws_settings import AwsSettings
 from validators.executor import DaemonExecutor
+from validators.inputs import dedupe
 from validators.loop import Poller
 from validators.model import RunResult, StateChange, Target
 from validators.policy import WaitPolicy
@@ -24,17 +25,6 @@ _SLEEP_SLICE = 0.2
 
 class GateConfigError(ValueError):
     """The run cannot start as configured (no region, an unknown profile); one line for people."""
-
-
-def dedupe(targets: Sequence[Target]) -> list[Target]:
-    """The same (region, workspace, sync source) twice is one target; the first occurrence's order wins."""
-    seen: set[tuple[str | None, str, str]] = set()
-    unique: list[Target] = []
-    for target in targets:
-        if target.key not in seen:
-            seen.add(target.key)
-            unique.append(target)
-    return unique
 
 
 def interruptible_sleep(
