@@ -26,14 +26,17 @@ JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "Jso
 
 
 def _seconds(value: float) -> float:
+    """Seconds rounded to milliseconds, always a JSON number with a fraction part (`1800.0`)."""
     return float(round(value, 3))
 
 
 def _text(value: str | None) -> str | None:
+    """Service text as sent, minus credentials; `None` stays `null`."""
     return None if value is None else redact(value)
 
 
 def _resource(resource: ResourceError) -> dict[str, JsonValue]:
+    """One `resourceErrors` item, with the contract's five keys."""
     return {
         "resourceType": redact(resource.resource_type),
         "externalId": redact(resource.external_id),
@@ -44,6 +47,7 @@ def _resource(resource: ResourceError) -> dict[str, JsonValue]:
 
 
 def _job(job: JobResult) -> dict[str, JsonValue]:
+    """One `jobs` item, with the contract's keys in the contract's order."""
     error: JsonValue = None
     if job.error is not None:
         error = {"code": redact(job.error.code), "message": redact(job.error.message)}
