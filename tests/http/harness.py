@@ -1,0 +1,188 @@
+"""Running the gate end to end against the local endpoint: in-process through `validators.cli.main` (real
+boto3, real HTTP) or as a real `python -m validators wait` subprocess, plus the scenario builders and
+report readers the tests in this directory share.
+
+Every run is checked for the one thing no run may ever do: print a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from twinmaker_local import Endpoint
+from twinmaker_local.clock import DEFAULT_EPOCH
+from validators.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+ROLE = "arn:aws:iam::123456789012:role/twinmaker-sync"
+
+#: Waiting knobs that make a run take fractions of a second; a test passes its own after these to
+#: override them (argparse keeps the last value of an option).
+FAST = ("--min-interval", "0.05", "--max-interval", "0.2", "--timeout", "5", "--not-found-grace", "2")
+
+#: `endpoint(scenario)`: the fixture that starts an endpoint whose timelines begin at its first request.
+WallEndpoint = Callable[[Mapping[str, Any]], Endpoint]
+
+
+class FirstRequestClock:
+    """Epoch seconds that stand still at `DEFAULT_EPOCH` until `arm()` and the next read after it, then
+    follow the wall clock from there. The endpoint reads it while it builds its store (jobs are created at
+    the epoch) and then, first, when the gate's first request reaches the store: timelines start at that
+    request. (Requests a fault answers - 5xx, 429, deny - never reach the store and never start it.)"""
+
+    def __init__(self) -> None:
+        self._armed = False
+        self._origin: float | None = None
+        self._lock = threading.Lock()
+
+    def arm(self) -> None:
+        with self._lock:
+            self._armed = True
+
+    def __call__(self) -> float:
+        with self._lock:
+            if not self._armed:
+                return DEFAULT_EPOCH
+            if self._origin is None:
+                self._origin = time.monotonic()
+            return DEFAULT_EPOCH + (time.monotonic() - self._origin)
+
+
+@dataclass(frozen=True)
+class GateRun:
+    """What one run of the gate left behind: exit code and both streams."""
+
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The `--output json` document: stdout must hold exactly one JSON value."""
+        parsed: dict[str, Any] = json.loads(self.stdout)
+        return parsed
+
+    def job(self, workspace_id: str) -> dict[str, Any]:
+        """The document's `jobs` entry for `workspace_id` (exactly one must exist)."""
+        found = [j for j in self.document["jobs"] if j["workspaceId"] == workspace_id]
+        assert len(found) == 1, f"{workspace_id}: {len(found)} jobs in {self.stdout}"
+        return found[0]
+
+
+def assert_no_traceback(*streams: str) -> None:
+    for text in streams:
+        assert "Traceback" not in text, text
+        assert 'File "' not in text, text
+
+
+def run_gate(url: str | None, *args: str, stdin: str = "", fast: bool = True) -> GateRun:
+    """`main(["wait", ...])` in this process, with real boto3 clients against `url` (None: no
+    `--endpoint-url`). Credentials and region come from the environment (the `aws_env` fixture)."""
+    argv = ["wait"]
+    if url is not None:
+        argv += ["--endpoint-url", url, "--region", REGION]
+    if fast:
+        argv += FAST
+    argv += list(args)
+    out, err = io.StringIO(), io.StringIO()
+    # environ={}: no GITHUB_ACTIONS annotations or TERM games, whatever machine runs the tests.
+    code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err, environ={})
+    run = GateRun(code, out.getvalue(), err.getvalue())
+    assert_no_traceback(run.stdout, run.stderr)
+    return run
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """This process's environment (already made safe by `aws_env`) minus CI variables, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PYTEST_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(extra)
+    return env
+
+
+def gate_command(url: str, *args: str, fast: bool = True) -> list[str]:
+    """The argv of a real `python -m validators wait` process against `url`."""
+    argv = [sys.executable, "-m", "validators", "wait", "--endpoint-url", url, "--region", REGION]
+    if fast:
+        argv += FAST
+    return argv + list(args)
+
+
+def run_gate_process(url: str, *args: str, stdin: str = "", timeout: float = 30) -> GateRun:
+    """A real `python -m validators wait` subprocess, run to completion from the project root."""
+    done = subprocess.run(
+        gate_command(url, *args),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=subprocess_env(),
+        timeout=timeout,
+        check=False,
+    )
+    run = GateRun(done.returncode, done.stdout, done.stderr)
+    assert_no_traceback(run.stdout, run.stderr)
+    return run
+
+
+def closed_port_url() -> str:
+    """The URL of a loopback port that was free a moment ago and on which nothing listens now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def job_scenario(
+    workspace_id: str = "ws-1",
+    states: Sequence[Mapping[str, Any]] = ({"at": 0, "state": "ACTIVE"},),
+    **timeline: Any,
+) -> dict[str, Any]:
+    """A scenario with one workspace and its SITEWISE sync job, scripted by `states` (seconds after the
+    endpoint starts) and the other timeline fields (`notFound`, `resources`)."""
+    return {
+        "workspaces": [{"workspaceId": workspace_id}],
+        "syncJobs": [job(workspace_id, states, **timeline)],
+    }
+
+
+def job(workspace_id: str, states: Sequence[Mapping[str, Any]], **timeline: Any) -> dict[str, Any]:
+    """One scenario `syncJobs` entry."""
+    return {
+        "workspaceId": workspace_id,
+        "syncSource": "SITEWISE",
+        "syncRole": ROLE,
+        "states": list(states),
+        **timeline,
+    }
+
+
+def states(*steps: tuple[float, str]) -> list[dict[str, Any]]:
+    """`states((0, "CREATING"), (0.2, "ACTIVE"))` -> the scenario's list of steps."""
+    return [{"at": at, "state": state} for at, state in steps]
+
+
+def junit(path: Path) -> ET.Element:
+    """The parsed JUnit report (its root, `<testsuites>`)."""
+    return ET.parse(path).getroot()
+
+
+def junit_case(root: ET.Element, name: str) -> ET.Element:
+    """The one `<testcase>` named `name` (the target's label, `workspace/SOURCE`)."""
+    found = [case for case in root.iter("testcase") if case.get("name") == name]
+    assert len(found) == 1, f"{name}: {len(found)} testcases in {ET.tostring(root, encoding='unicode')}"
+    return found[0]
