@@ -175,14 +175,16 @@ class Poller:
             in_flight[self._executor.submit(partial(self._poll, index))] = index
         settle_until = self._clock() + self._settle
         while in_flight and not self._cancel.is_set():
-            remaining = settle_until - self._clock()
-            if remaining <= 0:
-                break
-            wait_futures(list(in_flight), timeout=min(remaining, _WAIT_SLICE), return_when=FIRST_COMPLETED)
+            # Absorb what has already answered before looking at the clock: a reply that is in is never
+            # thrown away, even when the settle time is up (or zero).
             for future in [f for f in in_flight if f.done()]:
                 index = in_flight.pop(future)
                 if self._absorb(index, future.result()) is not None:
                     self._expire(self._tracked[index])
+            remaining = settle_until - self._clock()
+            if not in_flight or remaining <= 0:
+                break
+            wait_futures(list(in_flight), timeout=min(remaining, _WAIT_SLICE), return_when=FIRST_COMPLETED)
         due.clear()
 
     def _finish_undecided(self) -> None:
