@@ -20,6 +20,7 @@ from typing import Any
 from .iam_documents import Document, DocumentError, parse_document
 from .stack_model import (
     MANAGED_POLICY,
+    ROLE,
     ROLE_POLICIES_EXCLUSIVE,
     ROLE_POLICY,
     ROLE_POLICY_ATTACHMENT,
@@ -53,7 +54,23 @@ def role_permissions(model: StackModel, role: Res) -> RolePermissions:
     _inline(role, perms)
     _role_policies(model, role, perms)
     _attached(model, role, perms)
+    _unattributed(model, perms)
     return perms
+
+
+def _unattributed(model: StackModel, perms: RolePermissions) -> None:
+    """Policies whose role cannot be told (unknown reference, no dependency) might belong to any role."""
+    for types, prop in (
+        ([ROLE_POLICY], "role"),
+        ([ROLE_POLICY_ATTACHMENT], "role"),
+        ([ROLE_POLICY_ATTACHMENTS_EXCLUSIVE], "roleName"),
+    ):
+        for source in model.of_type(*types):
+            link = model.follow(source, prop, [ROLE], _ROLE_KEYS)
+            if not link.targets and link.unknown:
+                perms.documents.append(
+                    Document(source.label, None, "the role it applies to is not known until apply")
+                )
 
 
 def _inline(role: Res, perms: RolePermissions) -> None:

@@ -293,3 +293,12 @@ def test_malformed_document_is_reported() -> None:
         "plant-a-sync-role-policy) is not valid JSON (Expecting value at char 14); IAM would reject it. "
         "Fix the document."
     )
+
+
+def test_role_policy_whose_role_cannot_be_told_makes_a_lack_unverifiable() -> None:
+    specs = with_sync_policy(json.dumps(statements(3)))
+    extra = Spec(ROLE_POLICY_T, "mystery-policy", {"role": UNKNOWN, "policy": json.dumps(sync_policy())})
+    outcome = run_stack_policy(POLICY, [*specs, extra])
+    assert outcome.violations == []
+    (message,) = outcome.unverifiable
+    assert message.endswith("::mystery-policy): the role it applies to is not known until apply).")
