@@ -150,6 +150,7 @@ class _EchoHandler(BaseHTTPRequestHandler):
         headers = dict(self.headers.items())
         echo = "; ".join(f"{name}: {value}" for name, value in headers.items()) + " " + json.dumps(headers)
         extra: dict[str, str] = {}
+        body: dict[str, Any]
         if self.server.mode == "validation":
             status, body = 400, {"message": f"Bad request {echo}"}
             extra["x-amzn-ErrorType"] = "ValidationException"
