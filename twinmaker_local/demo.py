@@ -269,8 +269,8 @@ def _story(expected: Expected, job: dict[str, Any], scale: float) -> str:
     name, seconds, polls = job["workspaceId"], job["elapsedSeconds"], job["polls"]
     if job["outcome"] == "active":
         hidden = (
-            f"not even visible for its first {expected.hidden_for / scale:.1f}s (ResourceNotFound, which the gate "
-            "takes as 'not visible yet' during --not-found-grace), then "
+            f"not even visible for its first {expected.hidden_for / scale:.1f}s (ResourceNotFound, which "
+            "the gate takes as 'not visible yet' during --not-found-grace), then "
             if expected.hidden_for
             else ""
         )
