@@ -33,7 +33,7 @@ from validators.executor import Submitter
 from validators.model import JobResult, Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
-from validators.ratelimit import RateLimiter
+from validators.ratelimit import RECOVER_PER_SECOND, RateLimiter
 from validators.schedule import backoff_interval, next_due, poll_interval
 
 #: Longest real-time wait for in-flight requests in one step, so a cancel is seen within a second.
@@ -53,6 +53,7 @@ class _PollResult:
     observation: Observation
     listing: ResourceListing | None
     finished_at: float
+    started_at: float  # a throttle on a request started before the last back-off is not a new overshoot
 
 
 @dataclass
@@ -100,7 +101,7 @@ class Poller:
         self._clock = clock
         self._sleep = sleep
         self._executor = executor
-        self._limiter = limiter or RateLimiter(policy.max_rps, clock)
+        self._limiter = limiter or RateLimiter(policy.max_rps, clock, recover_per_second=RECOVER_PER_SECOND)
         self._rng = rng or random.Random()
         self._on_change = on_change or (lambda change: None)
         self._cancel = cancel or threading.Event()
@@ -205,6 +206,7 @@ class Poller:
         """GetSyncJob, then the resource listing when the verdict needs it. Runs on a worker thread and
         touches nothing shared but the probe (and, through it, the thread-safe budget)."""
         tracked = self._tracked[index]
+        started = self._clock()
         try:
             observation = self._probe.get_sync_job(tracked.target, tracked.region)
             listing = None
@@ -215,7 +217,7 @@ class Poller:
         except Exception as exc:  # noqa: BLE001 - a bug or an unforeseen failure: retried, then reported
             error = ServiceError(type(exc).__name__, str(exc))
             observation, listing = Observation(ObservationKind.TRANSIENT, error=error), None
-        return _PollResult(observation, listing, self._clock())
+        return _PollResult(observation, listing, self._clock(), started)
 
     # -- absorbing a result (loop thread) -------------------------------------------------------------
 
@@ -227,7 +229,7 @@ class Poller:
         tracked.requests += obs.requests + (poll.listing.requests if poll.listing else 0)
         self._limiter.charge(obs.requests - 1)  # botocore's own retries spent the quota too
         if obs.throttled:
-            self._limiter.on_throttled()
+            self._limiter.on_throttled(sent_at=poll.started_at)
         else:
             self._limiter.on_success()
         previous = tracked.progress.last_state

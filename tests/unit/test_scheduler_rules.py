@@ -30,7 +30,7 @@ from validators.loop import Poller
 from validators.model import Outcome, RunResult, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
-from validators.ratelimit import RateLimiter
+from validators.ratelimit import RECOVER_PER_SECOND, RateLimiter
 from validators.schedule import poll_interval
 
 CREATING = state("CREATING")
@@ -182,7 +182,7 @@ def test_throttling_slows_the_whole_run_and_the_rate_recovers_after() -> None:
     rps = 20.0
     clock = FakeClock(start=0.0)
     probe = Storm(clock, pending_forever(400))
-    limiter = RateLimiter(rps, clock)
+    limiter = RateLimiter(rps, clock, recover_per_second=RECOVER_PER_SECOND)
     rates: list[tuple[float, float]] = []
     probe.hook = lambda _w, t: rates.append((t, limiter.rate))
     Poller(
@@ -203,7 +203,9 @@ def test_throttling_slows_the_whole_run_and_the_rate_recovers_after() -> None:
     assert per_second(60, 100) >= 0.9 * rps  # before: the budget is the pace
     assert per_second(105, 130) <= 0.25 * rps  # during: backed off as a whole, not per target
     assert min(rate for t, rate in rates if storm[0] <= t < storm[1]) < 0.25 * rps
-    assert per_second(170, 220) >= 0.9 * rps  # after: recovered
+    # After: it climbs back linearly (5 % of the budget per second), not in one jump, and gets there.
+    assert max(rate for t, rate in rates if storm[1] <= t < storm[1] + 3) <= 0.5 * rps
+    assert per_second(170, 220) >= 0.9 * rps
     assert limiter.rate == pytest.approx(rps)
 
 
@@ -336,3 +338,55 @@ def test_memory_does_not_grow_with_the_number_of_polls() -> None:
     long, long_calls = peak_bytes_per_target(300, active_after=120)
     assert long_calls >= 25 * short_calls  # every target polled ~30 times instead of once
     assert long < short * 1.25 + 64
+
+
+def test_one_overshoot_halves_the_rate_once_however_many_429s_it_draws() -> None:
+    """32 requests go out in one batch (each takes 50 ms, the budget refills as fast) and all come back
+    throttled: they answer one overshoot, so the shared rate is halved once, not 32 times."""
+    rps = 20.0
+    clock = FakeClock(start=0.0)
+    timelines = {f"ws-{i:02d}": Timeline([(0, THROTTLED), (1.0, CREATING)]) for i in range(32)}
+    probe = ScriptedProbe(clock, timelines, cost=1 / rps)
+    limiter = RateLimiter(rps, clock, recover_per_second=RECOVER_PER_SECOND)
+    Poller(
+        [(Target(name), "r") for name in timelines],
+        WaitPolicy(max_rps=rps, timeout=5),
+        probe,
+        clock=clock,
+        sleep=clock.sleep,
+        executor=InlineExecutor(),
+        limiter=limiter,
+        rng=random.Random(1),
+    ).run()
+    first_batch = [t for _, t in probe.calls if t < 1.0]
+    assert len(first_batch) >= 20  # they were all in one batch, started before any answer was read
+    assert limiter.rate >= rps / 2 - 1e-9  # halved once (and recovering since), not down to the floor
+
+
+def test_the_rate_is_cut_again_only_by_requests_sent_after_the_last_cut() -> None:
+    clock = FakeClock(start=0.0)
+    limiter = RateLimiter(10, clock, recover_per_second=RECOVER_PER_SECOND)
+    sent_before = clock()
+    clock.sleep(1)
+    limiter.on_throttled(sent_at=clock())
+    assert limiter.rate == 5
+    limiter.on_throttled(sent_at=sent_before)  # in flight when the rate was cut: the same overshoot
+    assert limiter.rate == 5
+    clock.sleep(0.5)
+    limiter.on_throttled(sent_at=clock())  # sent at the lower rate and still throttled: cut again
+    assert limiter.rate == 2.5
+
+
+def test_recovery_is_linear_in_time_not_in_the_number_of_successes() -> None:
+    clock = FakeClock(start=0.0)
+    limiter = RateLimiter(100, clock, recover_per_second=RECOVER_PER_SECOND)
+    limiter.on_throttled(sent_at=clock())
+    for _ in range(1000):  # a thousand answers at the same instant win nothing back
+        limiter.on_success()
+    assert limiter.rate == 50
+    clock.sleep(4)
+    limiter.on_success()
+    assert limiter.rate == pytest.approx(50 + 100 * RECOVER_PER_SECOND * 4)
+    clock.sleep(60)
+    limiter.on_success()
+    assert limiter.rate == 100  # never above the configured rate
