@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import queue
 import socket
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from twinmaker_local import Endpoint
 from twinmaker_local.clock import DEFAULT_EPOCH
@@ -186,3 +187,45 @@ def junit_case(root: ET.Element, name: str) -> ET.Element:
     found = [case for case in root.iter("testcase") if case.get("name") == name]
     assert len(found) == 1, f"{name}: {len(found)} testcases in {ET.tostring(root, encoding='unicode')}"
     return found[0]
+
+
+class LineReader:
+    """Collects a pipe's lines on a thread, so a test can wait for one without blocking forever."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _pump(self, stream: IO[str]) -> None:
+        for line in stream:
+            self._queue.put(line)
+        self._queue.put(None)
+
+    def wait_for(self, text: str, timeout: float) -> str:
+        """The first line (from now on) containing `text`; fails the test after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self._queue.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            self.lines.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no line with {text!r} within {timeout}s; got {''.join(self.lines)!r}")
+
+    def rest(self) -> str:
+        """Everything read, once the stream has ended."""
+        self._thread.join(5)
+        while True:
+            try:
+                line = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if line is not None:
+                self.lines.append(line)
+        return "".join(self.lines)

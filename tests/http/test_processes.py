@@ -5,18 +5,17 @@ atomically) and input piped on stdin."""
 from __future__ import annotations
 
 import json
-import queue
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 
 from tests.http.harness import (
     ROOT,
+    LineReader,
     WallEndpoint,
     assert_no_traceback,
     gate_command,
@@ -45,48 +44,6 @@ def scenario(*workspaces: tuple[str, list[dict[str, Any]]]) -> dict[str, Any]:
         "workspaces": [{"workspaceId": ws} for ws, _ in workspaces],
         "syncJobs": [job(ws, steps) for ws, steps in workspaces],
     }
-
-
-class LineReader:
-    """Collects a pipe's lines on a thread, so a test can wait for one without blocking forever."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.lines: list[str] = []
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
-        self._thread.start()
-
-    def _pump(self, stream: IO[str]) -> None:
-        for line in stream:
-            self._queue.put(line)
-        self._queue.put(None)
-
-    def wait_for(self, text: str, timeout: float) -> str:
-        """The first line (from now on) containing `text`; fails the test after `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self._queue.get(timeout=left)
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            self.lines.append(line)
-            if text in line:
-                return line
-        raise AssertionError(f"no line with {text!r} within {timeout}s; got {''.join(self.lines)!r}")
-
-    def rest(self) -> str:
-        """Everything read, once the stream has ended."""
-        self._thread.join(5)
-        while True:
-            try:
-                line = self._queue.get_nowait()
-            except queue.Empty:
-                break
-            if line is not None:
-                self.lines.append(line)
-        return "".join(self.lines)
 
 
 def test_gate_process_reports_active_and_error_with_junit(endpoint: WallEndpoint, tmp_path: Path) -> None:
