@@ -78,7 +78,7 @@ class GateRun:
 
     def job(self, workspace_id: str) -> dict[str, Any]:
         """The document's `jobs` entry for `workspace_id` (exactly one must exist)."""
-        found = [j for j in self.document["jobs"] if j["workspaceId"] == workspace_id]
+        found: list[dict[str, Any]] = [j for j in self.document["jobs"] if j["workspaceId"] == workspace_id]
         assert len(found) == 1, f"{workspace_id}: {len(found)} jobs in {self.stdout}"
         return found[0]
 
