@@ -48,7 +48,8 @@ def _time(argv: Sequence[str], env: dict[str, str]) -> float:
 
 
 def import_times(module: str = "validators.cli") -> tuple[float, list[tuple[str, float]]]:
-    """(total seconds to import `module`, [(top-level package, cumulative seconds)] heaviest first)."""
+    """(total seconds to import `module`, [(top-level package, seconds of its own modules)] heaviest
+    first), from `-X importtime` (self times summed per top-level package)."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", f"import {module}"],
         capture_output=True,
@@ -58,18 +59,14 @@ def import_times(module: str = "validators.cli") -> tuple[float, list[tuple[str,
     total = 0.0
     tops: dict[str, float] = {}
     for line in done.stderr.splitlines():
-        if not line.startswith("import time:") or "|" not in line:
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) != 3 or not parts[0].strip().isdigit():
             continue
-        _, cumulative, name = line.split("|")
-        if not cumulative.strip().isdigit():
-            continue
-        seconds = int(cumulative) / 1e6
-        depth = (len(name) - len(name.lstrip())) // 2
-        if name.strip() == module:
-            total = seconds
-        if depth == 1 or (depth == 0 and name.strip() != module):
-            top = name.strip().split(".")[0]
-            tops[top] = tops.get(top, 0.0) + seconds
+        own, cumulative, name = int(parts[0]) / 1e6, int(parts[1]) / 1e6, parts[2].strip()
+        if name == module:
+            total = cumulative
+        top = name.split(".")[0]
+        tops[top] = tops.get(top, 0.0) + own
     return total, sorted(tops.items(), key=lambda item: -item[1])
 
 
