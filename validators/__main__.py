@@ -2,7 +2,10 @@
 
 import sys
 
-from validators.cli import main
+try:
+    from validators.cli import main
+except KeyboardInterrupt:  # Ctrl-C while still importing (boto3 takes a moment): no traceback
+    sys.exit(130)
 
 if __name__ == "__main__":
     sys.exit(main())
