@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -107,7 +107,7 @@ def expected_verdicts(scenario: Scenario) -> list[Expected]:
     return [_scripted(job.workspace_id, job.timeline) for job in scenario.sync_jobs]
 
 
-def gate_environment(environ: dict[str, str] | os._Environ[str]) -> dict[str, str]:
+def gate_environment(environ: Mapping[str, str]) -> dict[str, str]:
     """The gate's environment: this one without AWS or CI settings, plus dummy credentials that only the
     local endpoint accepts, so the demo can never reach (or be billed by) a real AWS account."""
     env = {k: v for k, v in environ.items() if not k.startswith(_DROPPED_PREFIXES)}

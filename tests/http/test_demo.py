@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.http.harness import ROOT, LineReader, assert_no_traceback, junit
+from twinmaker_local.demo import SCENARIO, expected_verdicts, judge
+from twinmaker_local.scenario import load_scenario
 
 pytestmark = pytest.mark.http
 
@@ -170,3 +172,26 @@ def test_interrupted_demo_stops_the_gate_and_the_endpoint(
     document = json.loads((tmp_path / "gate.json").read_text())
     assert (document["outcome"], document["exitCode"]) == ("interrupted", code)
     assert_nothing_left(process.pid, endpoint_port(stdout))
+
+
+def test_demo_check_names_every_verdict_the_gate_missed(demo_run: DemoRun) -> None:
+    expected = expected_verdicts(load_scenario(SCENARIO))
+    document = json.loads((demo_run.reports / "gate.json").read_text())
+    assert judge(expected, 1, document, ("3", "1")) == []
+
+    paint_shop = document["jobs"][1]
+    paint_shop["resourceErrors"] = paint_shop["resourceErrors"][:1]  # one failing asset not reported
+    document["jobs"][2].update(outcome="timeout", state="INITIALIZING")  # the slow plant not waited for
+
+    assert judge(expected, 1, document, ("3", "2")) == [
+        "plant-b-paint-shop: scripted error SYNC_PROCESSING_ERROR, 2 failing assets, "
+        "the gate said error SYNC_PROCESSING_ERROR, 1 failing assets",
+        "plant-c-assembly: scripted active, the gate said timeout",
+        "the JUnit report has tests/failures ('3', '2'), expected 3/1",
+    ]
+    assert judge(expected, 0, {**document, "exitCode": 0}, ("3", "1"))[-1] == (
+        "the gate exited with code 0 (its report says 0), expected 1"
+    )
+    assert judge(expected, 2, None, (None, None)) == [
+        "the gate exited with code 2 and wrote no JSON report (see its messages above)"
+    ]
