@@ -36,7 +36,7 @@ from types import FrameType
 from typing import Any
 
 from twinmaker_local.scenario import BUNDLED_DIR, Scenario, Timeline, load_scenario
-from twinmaker_local.server import Endpoint, serve
+from twinmaker_local.server import serve
 
 SCENARIO = BUNDLED_DIR / "demo.json"
 REGION = "us-east-1"
@@ -351,59 +351,64 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the demo; return its exit code (see the module docstring)."""
     args = _parser().parse_args(argv)
     if not args.time_scale > 0:
         _parser().error("--time-scale must be more than 0")
     scenario = load_scenario(SCENARIO)
     expected = expected_verdicts(scenario)
-    reports = args.reports_dir or Path(tempfile.mkdtemp(prefix="twinmaker-demo-"))
-    reports.mkdir(parents=True, exist_ok=True)
-    json_path, junit_path = reports / "gate.json", reports / "junit.xml"
-
     _say("TwinMaker sync gate demo: three plants deploy SiteWise sync jobs; the gate decides.")
     _say()
-    gate_code: int | None = None
+    # Signals are ours from here to the end, so that no Ctrl-C ever ends the demo with a traceback.
     with _Interrupt() as interrupt:
-        endpoint: Endpoint | None = None
         try:
-            clock = GateClock(args.time_scale)
-            # Throttling buckets (none in this scenario) keep real seconds, as with `time_scale`.
-            endpoint = serve(scenario, clock=clock, rate_clock=time.monotonic)
-            clock.start_on_next_read()
-            _say(f"local TwinMaker endpoint: {endpoint.url} (scenario {_relative(SCENARIO)}, "
-                 f"time x{args.time_scale:g})")  # fmt: skip
-            for e in expected:
-                _say(f"  {e.workspace_id}: scripted to end {e.describe()}")
-            argv = gate_command(endpoint.url, expected, junit_path)
-            _say()
-            _say("running the gate (dummy credentials, local endpoint only):")
-            shown = _shown(argv)
-            shown[-1] += f" > {_relative(json_path)}"
-            for i, line in enumerate(shown):
-                _say(("  $ " if i == 0 else "  ") + line)
-            _say()
-            if interrupt.signum is None:
-                gate_code = _run_gate(argv, json_path, gate_environment(os.environ), interrupt)
+            reports = args.reports_dir or Path(tempfile.mkdtemp(prefix="twinmaker-demo-"))
+            reports.mkdir(parents=True, exist_ok=True)
+            gate_code = _run(scenario, expected, args.time_scale, reports, interrupt)
         except OSError as exc:  # no free port, no interpreter, an unwritable reports directory
             _say(f"DEMO FAILED: could not run: {exc}")
             return 1
-        finally:
-            if endpoint is not None:
-                endpoint.stop()
-    _say()
-    _say(f"local endpoint stopped; the gate exited with code {gate_code}.")
-    if interrupt.signum is not None or gate_code is None:
-        name = signal.Signals(interrupt.signum or signal.SIGINT).name
-        _say(f"demo interrupted ({name}); whatever the gate wrote is in {reports}")
-        return interrupt.exit_code
-
-    return _report(expected, gate_code, json_path, junit_path, args.time_scale)
+        _say()
+        _say(f"local endpoint stopped; the gate exited with code {gate_code}.")
+        if interrupt.signum is not None or gate_code is None:
+            name = signal.Signals(interrupt.signum or signal.SIGINT).name
+            _say(f"demo interrupted ({name}); whatever the gate wrote is in {reports}")
+            return interrupt.exit_code
+        return _report(expected, gate_code, reports, args.time_scale)
 
 
-def _report(
-    expected: Sequence[Expected], gate_code: int, json_path: Path, junit_path: Path, scale: float
-) -> int:
+def _run(
+    scenario: Scenario, expected: Sequence[Expected], scale: float, reports: Path, interrupt: _Interrupt
+) -> int | None:
+    """Start the endpoint, run the gate against it, stop the endpoint (whatever happens); the gate's exit
+    code, or None when a signal came before the gate started."""
+    clock = GateClock(scale)
+    # Throttling buckets (none in this scenario) keep real seconds, as with `time_scale`.
+    endpoint = serve(scenario, clock=clock, rate_clock=time.monotonic)
+    try:
+        clock.start_on_next_read()
+        _say(f"local TwinMaker endpoint: {endpoint.url} (scenario {_relative(SCENARIO)}, time x{scale:g})")
+        for e in expected:
+            _say(f"  {e.workspace_id}: scripted to end {e.describe()}")
+        json_path = reports / "gate.json"
+        argv = gate_command(endpoint.url, expected, reports / "junit.xml")
+        _say()
+        _say("running the gate (dummy credentials, local endpoint only):")
+        shown = _shown(argv)
+        shown[-1] += f" > {_relative(json_path)}"
+        for i, line in enumerate(shown):
+            _say(("  $ " if i == 0 else "  ") + line)
+        _say()
+        if interrupt.signum is not None:
+            return None
+        return _run_gate(argv, json_path, gate_environment(os.environ), interrupt)
+    finally:
+        endpoint.stop()
+
+
+def _report(expected: Sequence[Expected], gate_code: int, reports: Path, scale: float) -> int:
     """Print the verdicts next to the scripted ones and what happened; 0 when they all match, else 1."""
+    json_path, junit_path = reports / "gate.json", reports / "junit.xml"
     document = _read_json(json_path)
     problems = judge(expected, gate_code, document, _junit_counts(junit_path))
     jobs = {str(j.get("workspaceId")): j for j in (document or {}).get("jobs") or []}
