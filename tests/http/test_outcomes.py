@@ -23,6 +23,7 @@ from tests.http.harness import (
     states,
 )
 from twinmaker_local.exceptions import ValidationException
+from twinmaker_local.faults import CONTROL_MESSAGE
 
 pytestmark = pytest.mark.http
 
@@ -568,3 +569,26 @@ def test_run_exit_code_is_the_worst_target_by_the_contract_order(endpoint: WallE
     assert [j["outcome"] for j in without_error.document["jobs"]] == ["active", "timeout", "not_found"]
     assert (without_error.code, without_error.document["outcome"]) == (4, "not_found")
     assert (with_error.code, with_error.document["outcome"]) == (1, "error")
+
+
+# ---------------------------------------------------------------------------- what the service sends back
+
+
+def test_control_characters_from_the_service_never_reach_the_output_raw(
+    endpoint: WallEndpoint, tmp_path: Path
+) -> None:
+    scenario = job_scenario("plant-s", ERROR_STATES)
+    # Every GetSyncJob answer carries an error message full of ANSI escapes, CR/LF, BEL and NUL.
+    scenario["faults"] = [{"kind": "wrong-shape", "variant": "control-chars", "operations": ["GetSyncJob"]}]
+    ep = endpoint(scenario)
+    report = tmp_path / "gate.xml"
+
+    as_text = run_gate(ep.url, "--workspace-id", "plant-s", "--junit-xml", str(report))
+    as_json = run_gate(ep.url, "--workspace-id", "plant-s", "--output", "json")
+
+    assert (as_text.code, as_json.code) == (1, 1)
+    for text in (as_text.stdout, as_text.stderr, as_json.stdout, as_json.stderr, report.read_text()):
+        assert not set(text) & {"\x1b", "\x07", "\x00", "\r"}, repr(text)
+    assert "INJECTED LINE" not in [line.strip() for line in as_text.stdout.splitlines()]  # no forged line
+    # JSON keeps the service's words exactly, escaped: a program reading it gets the message as sent.
+    assert as_json.job("plant-s")["error"]["message"] == CONTROL_MESSAGE
