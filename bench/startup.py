@@ -124,9 +124,9 @@ def render(
         for t in timings
     ]
     parts = [table(["command", f"wall (median of {len(timings[0].runs)})", "range"], rows), ""]
-    heavy = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in tops[:5])
+    heavy = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in tops[:6])
     parts.append(
-        f"`import validators.cli`: {total * 1000:.0f} ms (-X importtime, cumulative); heaviest: {heavy}"
+        f"`import validators.cli`: {total * 1000:.0f} ms (-X importtime); own time by package: {heavy}"
     )
     code, found = modules
     pulumi = [m for m in found if m.startswith("pulumi")]
