@@ -17,7 +17,7 @@ from validators.inputs import dedupe
 from validators.loop import Poller
 from validators.model import RunResult, StateChange, Target
 from validators.policy import WaitPolicy
-from validators.ratelimit import RECOVER_PER_SECOND, RateLimiter
+from validators.ratelimit import RateLimiter
 
 #: Real sleeps are cut into slices this long, so a cancel (Ctrl-C, SIGTERM) is seen within a second.
 _SLEEP_SLICE = 0.2
@@ -85,7 +85,7 @@ def wait_for_sync_jobs(
         pool.client(region)  # created here, on one thread: boto3 sessions are not thread-safe
     clock = time.monotonic
     sleep = interruptible_sleep(cancel, clock)
-    limiter = RateLimiter(policy.max_rps, clock, recover_per_second=RECOVER_PER_SECOND)
+    limiter = RateLimiter(policy.max_rps, clock)
     probe = BotoProbe(pool, acquire=lambda: limiter.acquire(sleep))
     executor = DaemonExecutor(max(1, min(policy.max_concurrency, len(resolved))))
     try:

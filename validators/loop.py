@@ -33,7 +33,7 @@ from validators.executor import Submitter
 from validators.model import JobResult, Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
-from validators.ratelimit import RECOVER_PER_SECOND, RateLimiter
+from validators.ratelimit import RateLimiter
 from validators.schedule import backoff_interval, next_due, poll_interval
 
 #: Longest real-time wait for in-flight requests in one step, so a cancel is seen within a second.
@@ -101,7 +101,7 @@ class Poller:
         self._clock = clock
         self._sleep = sleep
         self._executor = executor
-        self._limiter = limiter or RateLimiter(policy.max_rps, clock, recover_per_second=RECOVER_PER_SECOND)
+        self._limiter = limiter or RateLimiter(policy.max_rps, clock)
         self._rng = rng or random.Random()
         self._on_change = on_change or (lambda change: None)
         self._cancel = cancel or threading.Event()

@@ -4,7 +4,7 @@ The clock is injected; the bucket never sleeps itself. `reserve()` answers "go n
 or "wait this long", so the scheduler can decide what to do meanwhile. Thread-safe, because the rare
 paged ListSyncResources calls spend from the same budget on worker threads (`acquire`).
 
-How the run backs off (the loop's way: `on_throttled(sent_at=...)` and `recover_per_second`): one
+How the run backs off: one
 overshoot draws many 429s at once (every request in flight, and botocore's own retries of them), so only
 a throttle answering a request sent after the last decrease halves the rate again; and the rate climbs
 back linearly in time, not per successful request. Measured on the fleet benchmark (500 jobs, a quota
@@ -20,21 +20,16 @@ from collections.abc import Callable
 
 #: After a throttle the rate is multiplied by this (multiplicative decrease) ...
 _DECREASE = 0.5
-#: ... and each successful request wins back this fraction of the configured rate (additive increase).
-_RECOVER = 0.02
 #: The rate never falls below this fraction of the configured one, so the gate keeps making progress.
 _FLOOR = 0.05
-#: With time-based recovery, the fraction of the configured rate won back per second without throttling:
-#: from half the rate to all of it in 10 s.
+#: ... and this fraction of the configured rate is won back per second without throttling (additive
+#: increase, linear in time): from half the rate to all of it in 10 s.
 RECOVER_PER_SECOND = 0.05
 
 
 class RateLimiter:
-    """Token bucket at `rate` requests/s, bursting to `burst`, with AIMD on throttling.
-
-    `recover_per_second`: None wins back 2 % of the configured rate per successful request; a number wins
-    back that fraction of it per second since the last decrease (what the loop uses, `RECOVER_PER_SECOND`).
-    """
+    """Token bucket at `rate` requests/s, bursting to `burst`, with AIMD on throttling: halved once per
+    overshoot, won back at `recover_per_second` x the configured rate per second."""
 
     def __init__(
         self,
@@ -42,7 +37,7 @@ class RateLimiter:
         clock: Callable[[], float],
         burst: float | None = None,
         *,
-        recover_per_second: float | None = None,
+        recover_per_second: float = RECOVER_PER_SECOND,
     ) -> None:
         self.max_rate = rate
         self.rate = rate
@@ -102,13 +97,10 @@ class RateLimiter:
             self._recovered_at = now
 
     def on_success(self) -> None:
-        """A request went through: recover towards the configured rate, a little at a time (per request,
-        or per second since the last decrease or recovery step with `recover_per_second`)."""
+        """A request went through: win back the rate, in proportion to the time since the last decrease
+        or recovery step (linear in time, so the rate of successes cannot make it grow exponentially)."""
         with self._lock:
-            if self._recover_per_second is None:
-                gain = self.max_rate * _RECOVER
-            else:
-                now = self._clock()
-                gain = self.max_rate * self._recover_per_second * max(0.0, now - self._recovered_at)
-                self._recovered_at = now
+            now = self._clock()
+            gain = self.max_rate * self._recover_per_second * max(0.0, now - self._recovered_at)
+            self._recovered_at = now
             self.rate = min(self.max_rate, self.rate + gain)

@@ -43,18 +43,22 @@ def test_budget_is_never_exceeded(rate: float, gaps: list[float]) -> None:
     assert granted <= limiter.burst + rate * clock.elapsed + 1
 
 
-def test_throttling_halves_the_rate_and_success_wins_it_back_slowly() -> None:
-    limiter = RateLimiter(rate=10, clock=FakeClock())
+def test_throttling_halves_the_rate_and_success_wins_it_back_linearly_in_time() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(rate=10, clock=clock)
     limiter.on_throttled()
     assert limiter.rate == 5
     for _ in range(5):
         limiter.on_throttled()
     assert limiter.rate == pytest.approx(0.5)  # the floor: 5 % of the configured rate
     for _ in range(10):
-        limiter.on_success()
-    assert limiter.rate == pytest.approx(2.5)
-    for _ in range(100):
-        limiter.on_success()
+        limiter.on_success()  # no time has passed: many successes alone win nothing back
+    assert limiter.rate == pytest.approx(0.5)
+    clock.sleep(4)
+    limiter.on_success()
+    assert limiter.rate == pytest.approx(0.5 + 10 * 0.05 * 4)
+    clock.sleep(60)
+    limiter.on_success()
     assert limiter.rate == 10
 
 

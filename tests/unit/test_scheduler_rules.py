@@ -182,7 +182,7 @@ def test_throttling_slows_the_whole_run_and_the_rate_recovers_after() -> None:
     rps = 20.0
     clock = FakeClock(start=0.0)
     probe = Storm(clock, pending_forever(400))
-    limiter = RateLimiter(rps, clock, recover_per_second=RECOVER_PER_SECOND)
+    limiter = RateLimiter(rps, clock)
     rates: list[tuple[float, float]] = []
     probe.hook = lambda _w, t: rates.append((t, limiter.rate))
     Poller(
@@ -347,7 +347,7 @@ def test_one_overshoot_halves_the_rate_once_however_many_429s_it_draws() -> None
     clock = FakeClock(start=0.0)
     timelines = {f"ws-{i:02d}": Timeline([(0, THROTTLED), (1.0, CREATING)]) for i in range(32)}
     probe = ScriptedProbe(clock, timelines, cost=1 / rps)
-    limiter = RateLimiter(rps, clock, recover_per_second=RECOVER_PER_SECOND)
+    limiter = RateLimiter(rps, clock)
     Poller(
         [(Target(name), "r") for name in timelines],
         WaitPolicy(max_rps=rps, timeout=5),
@@ -365,7 +365,7 @@ def test_one_overshoot_halves_the_rate_once_however_many_429s_it_draws() -> None
 
 def test_the_rate_is_cut_again_only_by_requests_sent_after_the_last_cut() -> None:
     clock = FakeClock(start=0.0)
-    limiter = RateLimiter(10, clock, recover_per_second=RECOVER_PER_SECOND)
+    limiter = RateLimiter(10, clock)
     sent_before = clock()
     clock.sleep(1)
     limiter.on_throttled(sent_at=clock())
@@ -379,7 +379,7 @@ def test_the_rate_is_cut_again_only_by_requests_sent_after_the_last_cut() -> Non
 
 def test_recovery_is_linear_in_time_not_in_the_number_of_successes() -> None:
     clock = FakeClock(start=0.0)
-    limiter = RateLimiter(100, clock, recover_per_second=RECOVER_PER_SECOND)
+    limiter = RateLimiter(100, clock)
     limiter.on_throttled(sent_at=clock())
     for _ in range(1000):  # a thousand answers at the same instant win nothing back
         limiter.on_success()
