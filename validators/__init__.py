@@ -13,8 +13,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from validators.aws_settings import AwsSettings
-    from validators.gate import GateConfigError, wait_for_sync_jobs
+    from validators.aws_settings import AwsSettings, GateConfigError
+    from validators.gate import wait_for_sync_jobs
     from validators.model import (
         ExitStatus,
         JobResult,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "AwsSettings": "validators.aws_settings",
     "ExitStatus": "validators.model",
-    "GateConfigError": "validators.gate",
+    "GateConfigError": "validators.aws_settings",
     "JobResult": "validators.model",
     "Outcome": "validators.model",
     "PolicyError": "validators.policy",

@@ -21,8 +21,7 @@ from types import FrameType
 from typing import NoReturn, Protocol, TextIO
 from urllib.parse import urlsplit
 
-from validators.aws_settings import AwsSettings
-from validators.gate import GateConfigError, open_pool, resolve_regions, wait_for_sync_jobs
+from validators.aws_settings import AwsSettings, GateConfigError
 from validators.inputs import (
     InputError,
     read_pulumi_outputs,
@@ -331,6 +330,8 @@ def _unique_targets(plan: Plan) -> list[Target]:
     """The targets without repeats, judged by the region each will be read in: a target without a region
     and the same one naming the default region explicitly are one target. Targets keep the region as
     given, so reports name them as the user did (the resolved region is in each verdict)."""
+    from validators.gate import open_pool, resolve_regions  # noqa: PLC0415 - boto3 only when running
+
     pool = open_pool(plan.aws, plan.policy)
     seen: set[tuple[str | None, str, str]] = set()
     unique: list[Target] = []
@@ -401,6 +402,12 @@ def _write_reports(plan: Plan, out: _Out, environ: Mapping[str, str], result: Ru
     return problems
 
 
+def _default_waiter() -> Waiter:
+    from validators.gate import wait_for_sync_jobs  # noqa: PLC0415 - boto3 only when a run starts
+
+    return wait_for_sync_jobs
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -408,9 +415,12 @@ def main(
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
-    waiter: Waiter = wait_for_sync_jobs,
+    waiter: Waiter | None = None,
 ) -> int:
-    """Run the CLI; return the exit code (see `ExitStatus` and the contract's outcome table)."""
+    """Run the CLI; return the exit code (see `ExitStatus` and the contract's outcome table).
+
+    `waiter` defaults to `validators.gate.wait_for_sync_jobs`, imported only when a run starts, so
+    `--help` and bad input answer without loading boto3."""
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     environ = os.environ if environ is None else environ
@@ -422,7 +432,7 @@ def main(
                 raise UsageError("choose a command: wait (see --help)")
             plan = plan_from_args(args, stdin)
             out = _Out(stdout, stderr, plan.output)
-            result, problems = run_plan(plan, out, environ, waiter, signals)
+            result, problems = run_plan(plan, out, environ, waiter or _default_waiter(), signals)
         except (UsageError, InputError, GateConfigError) as exc:
             bootstrap.write(stderr, f"{PROG} wait: error: {safe_text(redact(str(exc)), 600)}")
             return ExitStatus.USAGE

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import botocore.exceptions as bexc
 
 from validators.aws import BotoProbe, ClientPool
-from validators.aws_settings import AwsSettings
+from validators.aws_settings import AwsSettings, GateConfigError
 from validators.executor import DaemonExecutor
 from validators.inputs import dedupe
 from validators.loop import Poller
@@ -21,10 +21,6 @@ from validators.ratelimit import RateLimiter
 
 #: Real sleeps are cut into slices this long, so a cancel (Ctrl-C, SIGTERM) is seen within a second.
 _SLEEP_SLICE = 0.2
-
-
-class GateConfigError(ValueError):
-    """The run cannot start as configured (no region, an unknown profile); one line for people."""
 
 
 def interruptible_sleep(
