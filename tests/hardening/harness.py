@@ -2,7 +2,7 @@
 
 `run_gate` calls `validators.cli.main` exactly as `python -m validators wait` does, with stdout and
 stderr captured, and fails the test on any traceback. The `*_clean` checks say what "safe to show"
-means for each output (see docs/failure-modes.md).
+means for each output (see the README's "Failure modes").
 """
 
 from __future__ import annotations
