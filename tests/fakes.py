@@ -7,12 +7,17 @@ the run started -> observation), and records every call with its time, so tests 
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from validators.executor import InlineExecutor
+from validators.loop import Poller, Probe
 from validators.model import ServiceError, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
+from validators.policy import WaitPolicy
 
 
 class FakeClock:
@@ -95,3 +100,25 @@ class ScriptedProbe:
 
     def polls(self, workspace: str) -> list[float]:
         return [t for w, t in self.calls if w == workspace]
+
+
+def simulated_poller(
+    targets: list[tuple[Target, str]],
+    policy: WaitPolicy,
+    probe: Probe,
+    *,
+    clock: FakeClock,
+    seed: int = 0,
+    **options: Any,
+) -> Poller:
+    """A Poller in simulated time: the fake clock and its sleep, calls run inline, a seeded rng."""
+    return Poller(
+        targets,
+        policy,
+        probe,
+        clock=clock,
+        sleep=clock.sleep,
+        executor=InlineExecutor(),
+        rng=random.Random(seed),
+        **options,
+    )

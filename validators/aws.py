@@ -51,30 +51,7 @@ DENIED_CODES: frozenset[str] = frozenset(
         "RequestExpired",
     }
 )
-#: Codes that mean "slow down" or "try again"; with any 5xx (and 429, 402) they are transient.
-TRANSIENT_CODES: frozenset[str] = frozenset(
-    {
-        "ThrottlingException",
-        "Throttling",
-        "ThrottledException",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "SlowDown",
-        "ProvisionedThroughputExceededException",
-        "ServiceQuotaExceededException",
-        "BandwidthLimitExceeded",
-        "LimitExceededException",
-        "RequestTimeout",
-        "RequestTimeoutException",
-        "PriorRequestNotComplete",
-        "InternalServerException",
-        "InternalFailure",
-        "ServiceUnavailable",
-        "ServiceUnavailableException",
-    }
-)
+#: Codes that mean "slow down": they also lower the whole run's request rate.
 THROTTLING_CODES: frozenset[str] = frozenset(
     {
         "ThrottlingException",
@@ -88,6 +65,19 @@ THROTTLING_CODES: frozenset[str] = frozenset(
         "ServiceQuotaExceededException",
     }
 )
+#: Codes that mean "try again"; with any 5xx (and 429, 402) they are transient.
+TRANSIENT_CODES: frozenset[str] = THROTTLING_CODES | {
+    "ProvisionedThroughputExceededException",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "PriorRequestNotComplete",
+    "InternalServerException",
+    "InternalFailure",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+}
 #: botocore exceptions that mean the credentials could not be found or loaded: `denied`, at once.
 _CREDENTIAL_ERRORS: tuple[type[Exception], ...] = (
     bexc.NoCredentialsError,

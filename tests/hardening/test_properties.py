@@ -9,17 +9,14 @@
 
 from __future__ import annotations
 
-import random
 import threading
 from dataclasses import dataclass, field
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.fakes import FakeClock
+from tests.fakes import FakeClock, simulated_poller
 from validators.decision import KeepWaiting, Progress, Verdict, decide, decide_resources
-from validators.executor import InlineExecutor
-from validators.loop import Poller
 from validators.model import PENDING_STATES, Outcome, ResourceError, ServiceError, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
@@ -154,14 +151,12 @@ def test_loop_never_lies_never_repolls_a_verdict_never_overruns_and_keeps_the_bu
     named = {f"ws-{i}": script for i, script in enumerate(scripts)}
     probe = SequenceProbe(clock, named, cost)
     targets = [(Target(name), "us-east-1") for name in named]
-    poller = Poller(
+    poller = simulated_poller(
         targets,
         policy,
         probe,
         clock=clock,
-        sleep=clock.sleep,
-        executor=InlineExecutor(),
-        rng=random.Random(seed),
+        seed=seed,
         settle_seconds=cost,  # one request's time: what a real run allows requests in flight at the end
     )
     result = poller.run()

@@ -4,7 +4,6 @@ budget, not-found grace, cancel. Everything runs in milliseconds."""
 from __future__ import annotations
 
 import itertools
-import random
 import threading
 from collections import Counter
 
@@ -18,10 +17,9 @@ from tests.fakes import (
     ScriptedProbe,
     Timeline,
     api_error,
+    simulated_poller,
     state,
 )
-from validators.executor import InlineExecutor
-from validators.loop import Poller
 from validators.model import Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
 from validators.observation import ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
@@ -45,15 +43,13 @@ def run(
     if probe_hook is not None:
         probe.hook = probe_hook  # type: ignore[assignment]
     targets = [(Target(name), "eu-west-1") for name in timelines]
-    poller = Poller(
+    poller = simulated_poller(
         targets,
         policy,
         probe,
         clock=clock,
-        sleep=clock.sleep,
-        executor=InlineExecutor(),
         limiter=RateLimiter(policy.max_rps, clock),
-        rng=random.Random(7),
+        seed=7,
         on_change=(changes.append if changes is not None else None),
         cancel=cancel,
         settle_seconds=5,
@@ -230,15 +226,13 @@ def test_throttling_backs_off_the_whole_run() -> None:
     limiter = RateLimiter(10, clock)
     timelines = {f"w{i}": Timeline([(0, THROTTLED), (5, state("ACTIVE"))]) for i in range(5)}
     probe = ScriptedProbe(clock, timelines)
-    Poller(
+    simulated_poller(
         [(Target(w), "r") for w in timelines],
         WaitPolicy(max_rps=10),
         probe,
         clock=clock,
-        sleep=clock.sleep,
-        executor=InlineExecutor(),
         limiter=limiter,
-        rng=random.Random(1),
+        seed=1,
     ).run()
     assert limiter.rate < 10  # throttled responses lowered the shared rate
 
@@ -266,14 +260,12 @@ def test_a_probe_that_crashes_is_retried_then_reported_not_raised() -> None:
 
     clock = FakeClock()
     probe = Broken(clock, {"w": Timeline([(0, state("CREATING"))])})
-    result = Poller(
+    result = simulated_poller(
         [(Target("w"), "r")],
         WaitPolicy(timeout=10),
         probe,
         clock=clock,
-        sleep=clock.sleep,
-        executor=InlineExecutor(),
-        rng=random.Random(1),
+        seed=1,
     ).run()
     assert result.jobs[0].outcome is Outcome.UNREACHABLE
     assert result.jobs[0].error == ServiceError("RuntimeError", "bug")

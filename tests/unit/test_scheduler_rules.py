@@ -23,10 +23,9 @@ from tests.fakes import (
     ScriptedProbe,
     Timeline,
     api_error,
+    simulated_poller,
     state,
 )
-from validators.executor import InlineExecutor
-from validators.loop import Poller
 from validators.model import Outcome, RunResult, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
@@ -42,15 +41,13 @@ def fleet(
     clock = FakeClock(start=0.0)
     probe = ScriptedProbe(clock, timelines, cost=cost)
     limiter = RateLimiter(policy.max_rps, clock)
-    result = Poller(
+    result = simulated_poller(
         [(Target(name), "eu-west-1") for name in timelines],
         policy,
         probe,
         clock=clock,
-        sleep=clock.sleep,
-        executor=InlineExecutor(),
         limiter=limiter,
-        rng=random.Random(seed),
+        seed=seed,
     ).run()
     return result, probe, clock, limiter
 
@@ -90,14 +87,12 @@ def test_botocore_retries_inside_a_call_spend_the_same_budget() -> None:
     clock = FakeClock(start=0.0)
     probe = Retried(clock, pending_forever(30))
     policy = WaitPolicy(max_rps=6, timeout=200, min_interval=1, max_interval=5)
-    result = Poller(
+    result = simulated_poller(
         [(Target(name), "r") for name in probe.timelines],
         policy,
         probe,
         clock=clock,
-        sleep=clock.sleep,
-        executor=InlineExecutor(),
-        rng=random.Random(1),
+        seed=1,
     ).run()
     assert result.requests == 3 * len(probe.calls)
     # Each call may overdraw by its 2 retries before they are charged, never more.
@@ -185,15 +180,13 @@ def test_throttling_slows_the_whole_run_and_the_rate_recovers_after() -> None:
     limiter = RateLimiter(rps, clock)
     rates: list[tuple[float, float]] = []
     probe.hook = lambda _w, t: rates.append((t, limiter.rate))
-    Poller(
+    simulated_poller(
         [(Target(name), "r") for name in probe.timelines],
         WaitPolicy(max_rps=rps, timeout=220),
         probe,
         clock=clock,
-        sleep=clock.sleep,
-        executor=InlineExecutor(),
         limiter=limiter,
-        rng=random.Random(5),
+        seed=5,
     ).run()
     times = [t for _, t in probe.calls]
 
@@ -309,14 +302,12 @@ def peak_bytes_per_target(n: int, active_after: float) -> tuple[float, int]:
     gc.collect()
     tracemalloc.start()
     try:
-        result = Poller(
+        result = simulated_poller(
             targets,
             policy,
             probe,
             clock=clock,
-            sleep=clock.sleep,
-            executor=InlineExecutor(),
-            rng=random.Random(2),
+            seed=2,
         ).run()
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -348,15 +339,13 @@ def test_one_overshoot_halves_the_rate_once_however_many_429s_it_draws() -> None
     timelines = {f"ws-{i:02d}": Timeline([(0, THROTTLED), (1.0, CREATING)]) for i in range(32)}
     probe = ScriptedProbe(clock, timelines, cost=1 / rps)
     limiter = RateLimiter(rps, clock)
-    Poller(
+    simulated_poller(
         [(Target(name), "r") for name in timelines],
         WaitPolicy(max_rps=rps, timeout=5),
         probe,
         clock=clock,
-        sleep=clock.sleep,
-        executor=InlineExecutor(),
         limiter=limiter,
-        rng=random.Random(1),
+        seed=1,
     ).run()
     first_batch = [t for _, t in probe.calls if t < 1.0]
     assert len(first_batch) >= 20  # they were all in one batch, started before any answer was read
