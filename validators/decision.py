@@ -78,10 +78,20 @@ def decide(
     return KeepWaiting(note=obs.note, retry_soon=True)
 
 
-def decide_at_deadline(progress: Progress) -> Outcome:
-    """A target still undecided at the deadline: `unreachable` if nothing but transient errors was ever
-    read (no state, no not-found), else `timeout` with its last state."""
-    return Outcome.TIMEOUT if progress.read_anything else Outcome.UNREACHABLE
+def decide_at_deadline(progress: Progress, *, polled: bool = True) -> Outcome:
+    """A target still undecided at the deadline.
+
+    - never polled at all (the run's budget or deadline allowed no look): `timeout`, nothing failed;
+    - nothing but transient errors ever read (no state, no not-found): `unreachable`;
+    - ACTIVE seen, but its sync resources could not be listed (--check-resources): `unreachable`, since
+      the gate could not judge it (it is not "still CREATING or INITIALIZING");
+    - else `timeout`, with its last state.
+    """
+    if not polled:
+        return Outcome.TIMEOUT
+    if not progress.read_anything or progress.last_state in TARGET_STATES:
+        return Outcome.UNREACHABLE
+    return Outcome.TIMEOUT
 
 
 def advance(progress: Progress, obs: Observation, *, now: float) -> Progress:

@@ -198,7 +198,8 @@ class Poller:
                     self._expire(tracked)
 
     def _expire(self, tracked: _Tracked) -> None:
-        self._settle_verdict(tracked, decide_at_deadline(tracked.progress), self._clock())
+        outcome = decide_at_deadline(tracked.progress, polled=tracked.polls > 0)
+        self._settle_verdict(tracked, outcome, self._clock())
 
     # -- one poll (worker thread) ---------------------------------------------------------------------
 
@@ -261,15 +262,21 @@ class Poller:
         else:
             pause = poll_interval(now - self._start, self._policy, draw)
         state = tracked.progress.last_state
-        if state != previous or decision.note != tracked.note or tracked.polls == 1:
+        # A line when the state changes, or when a new reason to wait appears; not when an error clears,
+        # nor again for the same error, so a flaky endpoint does not print a line per poll.
+        new_note = bool(decision.note) and decision.note != tracked.note
+        if state != previous or new_note or tracked.polls == 1:
             tracked.note = decision.note
             self._on_change(
                 StateChange(tracked.target, state, previous, now - self._start, tracked.polls, decision.note)
             )
         limit = self._deadline
         if tracked.progress.not_found_since is not None:
-            # Look again exactly when the not-found grace ends, so `not_found` is neither early nor late.
-            limit = min(limit, tracked.progress.not_found_since + self._policy.not_found_grace)
+            grace_end = tracked.progress.not_found_since + self._policy.not_found_grace
+            if grace_end > now + TIME_EPSILON:
+                # Look again exactly when the not-found grace ends, so `not_found` is neither early nor
+                # late. (Once it has passed, e.g. during an outage that followed, back-off rules alone.)
+                limit = min(limit, grace_end)
         return next_due(now, pause, limit)
 
     def _settle_verdict(

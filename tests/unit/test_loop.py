@@ -277,3 +277,46 @@ def test_requests_in_flight_at_the_deadline_get_one_request_timeout() -> None:
     result, _, clock = run({"w": Timeline([(0, state("CREATING"))])}, policy, cost=8)
     assert result.jobs[0].outcome is Outcome.TIMEOUT
     assert clock.elapsed <= 20 + 8 + 1e-9
+
+
+def test_an_outage_after_a_not_found_past_the_grace_still_backs_off() -> None:
+    # Review finding: the grace cap stayed in the past, so every retry was due at once (10 polls/s).
+    policy = WaitPolicy(not_found_grace=10, timeout=100, jitter=0.0, max_rps=10)
+    timeline = Timeline([(0, NOT_FOUND), (1, SERVER_ERROR)])
+    result, probe, _ = run({"w": timeline}, policy)
+    assert result.jobs[0].outcome is Outcome.TIMEOUT  # a not-found was read, then only errors
+    after_grace = [t for t in probe.polls("w") if t >= 10]
+    gaps = [b - a for a, b in itertools.pairwise(after_grace)]
+    assert min(gaps) >= policy.min_interval - 1e-9
+    assert max(gaps) > 4 * policy.min_interval  # backing off (full jitter up to max-interval)
+    assert len(after_grace) <= 12
+
+
+def test_targets_the_budget_never_reached_before_the_deadline_time_out_not_unreachable() -> None:
+    policy = WaitPolicy(timeout=0, max_rps=1, jitter=0.0)
+    timelines = {
+        name: Timeline([(0, state("ERROR", "SYNC_PROCESSING_ERROR"))]) for name in ("aa", "bb", "cc")
+    }
+    result, probe, _ = run(timelines, policy)
+    outcomes = [(j.target.workspace_id, j.outcome, j.polls) for j in result.jobs]
+    assert outcomes == [("aa", Outcome.ERROR, 1), ("bb", Outcome.TIMEOUT, 0), ("cc", Outcome.TIMEOUT, 0)]
+    assert len(probe.calls) == 1
+
+
+def test_active_whose_resources_cannot_be_listed_by_the_deadline_is_unreachable_with_the_reason() -> None:
+    policy = WaitPolicy(timeout=20, check_resources=True, jitter=0.0, max_rps=1000)
+    listing = ResourceListing(failure=THROTTLED)
+    result, _, _ = run({"w": Timeline([(0, state("ACTIVE"))])}, policy, listings={"w": listing})
+    job = result.jobs[0]
+    assert (job.outcome, job.state) == (Outcome.UNREACHABLE, "ACTIVE")
+    assert job.error is not None and job.error.code == "ThrottlingException"
+
+
+def test_a_flaky_endpoint_prints_a_line_per_new_reason_not_per_poll() -> None:
+    changes: list[StateChange] = []
+    steps = [(float(t), SERVER_ERROR if t % 4 == 0 else state("CREATING")) for t in range(0, 60)]
+    steps.append((60.0, state("ACTIVE")))
+    result, probe, _ = run({"w": Timeline(steps)}, changes=changes)
+    assert result.jobs[0].outcome is Outcome.ACTIVE
+    assert len(probe.calls) > 10
+    assert len(changes) <= 4, [(c.state, c.note) for c in changes]
