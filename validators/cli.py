@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 from typing import NoReturn, Protocol, TextIO
 from urllib.parse import urlsplit
@@ -24,12 +25,13 @@ from urllib.parse import urlsplit
 from validators.aws_settings import AwsSettings, GateConfigError
 from validators.inputs import (
     InputError,
+    check_region,
     read_pulumi_outputs,
     read_source,
     read_terraform_outputs,
     targets_from_flags,
 )
-from validators.model import DEFAULT_SYNC_SOURCE, ExitStatus, RunResult, StateChange, Target
+from validators.model import DEFAULT_SYNC_SOURCE, ExitStatus, Outcome, RunResult, StateChange, Target
 from validators.policy import PolicyError, WaitPolicy
 from validators.reports import github, json_report, junit, text
 from validators.reports.files import write_atomic
@@ -266,21 +268,38 @@ def plan_from_args(args: argparse.Namespace, stdin: TextIO) -> Plan:
         )
     except PolicyError as exc:
         raise UsageError(str(exc)) from None
+    if args.region is not None and (problem := check_region(args.region)):
+        raise UsageError(f"--region {safe_text(args.region, 40)!r} {problem}")
+    if args.junit_xml is not None and os.path.isdir(args.junit_xml):
+        raise UsageError(f"--junit-xml {safe_text(args.junit_xml, 200)!r} is a directory; name a file")
     aws = AwsSettings(region=args.region, profile=args.profile, endpoint_url=_endpoint_url(args.endpoint_url))
     return Plan(targets, policy, aws, args.output, args.junit_xml, not args.no_progress)
 
 
+class _Interrupted(Exception):
+    """A signal that stops the CLI at once (before the run, or a second one during it)."""
+
+    def __init__(self, status: ExitStatus) -> None:
+        super().__init__(status.name)
+        self.status = status
+
+
 class _Signals:
-    """SIGINT/SIGTERM set the cancel event (the run stops within a second) and remember which came."""
+    """SIGINT and SIGTERM. Before the run (parsing, reading stdin) they stop at once. During the run the
+    first one sets the cancel event, so the run stops within a second and still writes its partial
+    reports; a second one stops at once."""
 
     def __init__(self) -> None:
         self.cancel = threading.Event()
         self.received: ExitStatus | None = None
+        self.running = False
         self._previous: dict[int, object] = {}
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
-        if self.received is None:
-            self.received = ExitStatus.SIGTERM if signum == signal.SIGTERM else ExitStatus.SIGINT
+        status = ExitStatus.SIGTERM if signum == signal.SIGTERM else ExitStatus.SIGINT
+        if not self.running or self.received is not None:
+            raise _Interrupted(self.received or status)
+        self.received = status
         self.cancel.set()
 
     def __enter__(self) -> _Signals:
@@ -307,8 +326,13 @@ class _Out:
     def write(self, stream: TextIO, line: str) -> None:
         if id(stream) in self._closed:
             return
+        text = line if line.endswith("\n") else line + "\n"
         try:
-            stream.write(line if line.endswith("\n") else line + "\n")
+            try:
+                stream.write(text)
+            except UnicodeEncodeError:  # a stream that cannot encode it (a cp1252 console): escape, not lose
+                encoding = getattr(stream, "encoding", None) or "ascii"
+                stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
             stream.flush()
         except (BrokenPipeError, ValueError):  # ValueError: the stream was closed under us
             self._closed.add(id(stream))
@@ -336,6 +360,10 @@ def _unique_targets(plan: Plan) -> list[Target]:
     seen: set[tuple[str | None, str, str]] = set()
     unique: list[Target] = []
     for target, region in resolve_regions(plan.targets, pool):
+        if problem := check_region(region):
+            raise GateConfigError(
+                f"region {safe_text(region, 40)!r} (AWS_REGION or the AWS config) {problem}"
+            )
         key = dataclasses.replace(target, region=region).key
         if key not in seen:
             seen.add(key)
@@ -351,8 +379,8 @@ def _is_tty(stream: TextIO) -> bool:
 
 def run_plan(
     plan: Plan, out: _Out, environ: Mapping[str, str], waiter: Waiter, signals: _Signals
-) -> tuple[RunResult, list[str]]:
-    """Run the wait and write every report. Returns the result and the problems writing reports."""
+) -> RunResult:
+    """Run the wait and write every report; the result says which reports could not be written."""
     targets = _unique_targets(plan)
     progress = None
     if plan.progress and _is_tty(out.people) and environ.get("TERM") != "dumb":
@@ -366,6 +394,7 @@ def run_plan(
         else:
             out.write(out.people, text.format_change(change))
 
+    signals.running = True
     if progress is not None:
         progress.start()
     try:
@@ -373,33 +402,43 @@ def run_plan(
     finally:
         if progress is not None:
             progress.stop()
-    if signals.received is not None:
+    # "Interrupted" means a signal came before a verdict: one that lands after every target has its
+    # verdict changes nothing.
+    if signals.received is not None and any(j.outcome is Outcome.INTERRUPTED for j in result.jobs):
         result = dataclasses.replace(result, interrupted_by=signals.received)
-    return result, _write_reports(plan, out, environ, result)
+    return _write_reports(plan, out, environ, result)
 
 
-def _write_reports(plan: Plan, out: _Out, environ: Mapping[str, str], result: RunResult) -> list[str]:
+def _write_reports(plan: Plan, out: _Out, environ: Mapping[str, str], result: RunResult) -> RunResult:
+    """Files first, so that what is printed last (JSON, summary) states the exit code the process gives,
+    report failures included."""
     problems: list[str] = []
     if plan.junit_xml:
         try:
+            Path(plan.junit_xml).parent.mkdir(parents=True, exist_ok=True)
             write_atomic(plan.junit_xml, junit.to_junit_xml(result))
         except OSError as exc:
             problems.append(
                 f"--junit-xml {safe_text(plan.junit_xml, 200)}: {safe_text(str(exc.strerror or exc))}"
             )
-    if github.in_github_actions(environ):
-        for line in github.annotations(result):
-            out.write(out.people, line)
+    in_actions = github.in_github_actions(environ)
+    if in_actions:
         try:
-            github.append_step_summary(result, environ)
+            github.append_step_summary(dataclasses.replace(result, report_errors=tuple(problems)), environ)
         except OSError as exc:
             problems.append(f"GITHUB_STEP_SUMMARY: {safe_text(str(exc.strerror or exc))}")
+    result = dataclasses.replace(result, report_errors=tuple(problems))
+    for problem in problems:
+        out.write(out.stderr, f"{PROG} wait: warning: could not write report: {problem}")
+    if in_actions:
+        for line in github.annotations(result):
+            out.write(out.people, line)
     if plan.output == "json":
         out.write(out.stdout, json_report.dumps(result))
         out.write(out.stderr, text.format_summary(result))
     else:
         out.write(out.stdout, text.format_summary(result))
-    return problems
+    return result
 
 
 def _default_waiter() -> Waiter:
@@ -432,19 +471,18 @@ def main(
                 raise UsageError("choose a command: wait (see --help)")
             plan = plan_from_args(args, stdin)
             out = _Out(stdout, stderr, plan.output)
-            result, problems = run_plan(plan, out, environ, waiter or _default_waiter(), signals)
+            result = run_plan(plan, out, environ, waiter or _default_waiter(), signals)
         except (UsageError, InputError, GateConfigError) as exc:
             bootstrap.write(stderr, f"{PROG} wait: error: {safe_text(redact(str(exc)), 600)}")
             return ExitStatus.USAGE
         except SystemExit as exc:  # --help and --version exit through argparse
             return int(exc.code or 0) if not isinstance(exc.code, str) else ExitStatus.USAGE
-        except KeyboardInterrupt:
-            bootstrap.write(stderr, f"{PROG} wait: interrupted before any verdict")
-            return signals.received or ExitStatus.SIGINT
-    for problem in problems:
-        out.write(stderr, f"{PROG} wait: warning: could not write report: {problem}")
-    if problems and result.exit_status == ExitStatus.OK:
-        return ExitStatus.CANNOT_JUDGE  # a gate that could not write the report it was asked for
+        except _Interrupted as exc:
+            bootstrap.write(stderr, f"{PROG} wait: interrupted ({signal.Signals(exc.status - 128).name})")
+            return exc.status
+        except KeyboardInterrupt:  # no handler of ours (not the main thread)
+            bootstrap.write(stderr, f"{PROG} wait: interrupted")
+            return ExitStatus.SIGINT
     return int(result.exit_status)
 
 

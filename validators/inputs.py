@@ -101,7 +101,7 @@ def _check_sync_source(value: str) -> str | None:
     return None
 
 
-def _check_region(value: str) -> str | None:
+def check_region(value: str) -> str | None:
     """Why `value` is not a region name, or None when it is."""
     if not _REGION.fullmatch(value):
         return "is not an AWS region name (such as eu-west-1)"
@@ -180,7 +180,7 @@ def _items(
             raise InputError(f"{origin}: {at}.{source_key} {_quote(sync_source)} {problem}")
         region = _string_field(item, at, region_key, origin, secrets)
         if region is not None:
-            problem = _check_region(region)
+            problem = check_region(region)
             if problem:
                 raise InputError(f"{origin}: {at}.{region_key} {_quote(region)} {problem}")
         targets.append(Target(workspace_id=workspace_id, sync_source=sync_source, region=region))

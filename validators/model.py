@@ -179,10 +179,16 @@ class RunResult:
     interrupted_by: ExitStatus | None = None
     requests: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    report_errors: tuple[str, ...] = ()  # reports asked for but not written (a path, a full disk)
 
     @property
     def exit_status(self) -> ExitStatus:
-        return run_exit_status([j.outcome for j in self.jobs], self.interrupted_by)
+        """The run's exit code; a run that would pass but could not write a report it was asked for
+        exits 4 (could not judge): a pipeline must not read a missing report as a pass."""
+        status = run_exit_status([j.outcome for j in self.jobs], self.interrupted_by)
+        if self.report_errors and status is ExitStatus.OK:
+            return ExitStatus.CANNOT_JUDGE
+        return status
 
     @property
     def outcome(self) -> Outcome:

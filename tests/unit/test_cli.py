@@ -33,8 +33,14 @@ def isolated_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 class FakeWaiter:
     """Returns the scripted outcome per workspace; records what it was asked."""
 
-    def __init__(self, outcomes: dict[str, Outcome] | None = None, before: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        outcomes: dict[str, Outcome] | None = None,
+        before: Callable[[], None] | None = None,
+        message: str = "role cannot be assumed",
+    ):
         self.outcomes = outcomes or {}
+        self.message = message
         self.calls: list[tuple[list[Target], WaitPolicy, AwsSettings]] = []
         self.before = before
 
@@ -58,11 +64,7 @@ class FakeWaiter:
             state = {Outcome.ACTIVE: "ACTIVE", Outcome.ERROR: "ERROR", Outcome.TIMEOUT: "CREATING"}.get(
                 outcome
             )
-            error = (
-                ServiceError("SYNC_CREATING_ERROR", "role cannot be assumed")
-                if outcome is Outcome.ERROR
-                else None
-            )
+            error = ServiceError("SYNC_CREATING_ERROR", self.message) if outcome is Outcome.ERROR else None
             job = JobResult(target, outcome, state, error, polls=3, elapsed_seconds=4.0, region=target.region)
             on_change(StateChange(target, state, None, 4.0, 3, outcome.value, job))
             jobs.append(job)
@@ -259,11 +261,60 @@ def test_junit_report_is_written(tmp_path: Path) -> None:
 
 
 def test_unwritable_junit_path_is_reported_and_never_passes_the_gate(tmp_path: Path) -> None:
-    code, _, err, _ = run_cli(
-        ["wait", "--workspace-id", "plant-a", "--junit-xml", str(tmp_path / "no" / "dir.xml")]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    code, out, err, _ = run_cli(
+        ["wait", "--workspace-id", "plant-a", "--junit-xml", str(blocker / "report.xml"), "--output", "json"]
     )
     assert code == 4
     assert "could not write report: --junit-xml" in err
+    assert json.loads(out)["exitCode"] == 4  # the document states the exit code the process gives
+    assert "exit code 4" in err.splitlines()[-1]
+
+
+def test_junit_report_directories_are_created_as_needed(tmp_path: Path) -> None:
+    report = tmp_path / "reports" / "nested" / "gate.xml"
+    code, _, _, _ = run_cli(["wait", "--workspace-id", "plant-a", "--junit-xml", str(report)])
+    assert code == 0
+    assert ET.parse(report).getroot().find(".//testcase") is not None
+
+
+def test_junit_path_that_is_a_directory_is_bad_input(tmp_path: Path) -> None:
+    code, _, err, waiter = run_cli(["wait", "--workspace-id", "plant-a", "--junit-xml", str(tmp_path)])
+    assert code == 2 and waiter.calls == []
+    assert "is a directory" in err
+
+
+@pytest.mark.parametrize("region", ["eu_west_1", "not a region", "eu-west-1 ", "EU-WEST-1"])
+def test_a_malformed_region_is_bad_input_not_a_traceback(
+    region: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err, waiter = run_cli(["wait", "--workspace-id", "plant-a", "--region", region])
+    assert code == 2 and waiter.calls == [] and "--region" in err
+    monkeypatch.setenv("AWS_REGION", region)
+    code, _, err, waiter = run_cli(["wait", "--workspace-id", "plant-a"])
+    assert code == 2 and waiter.calls == [] and "AWS_REGION" in err
+
+
+def test_text_survives_a_stream_that_cannot_encode_it() -> None:
+    raw = io.BytesIO()
+    ascii_out = io.TextIOWrapper(raw, encoding="ascii", errors="strict")
+
+    waiter = FakeWaiter({"plant-a": Outcome.ERROR}, message="\x1b[31mtempérature hors limites")
+    code = main(["wait", "--workspace-id", "plant-a"], stdin=io.StringIO(), stdout=ascii_out,
+                stderr=io.StringIO(), environ={}, waiter=waiter)  # fmt: skip
+    ascii_out.flush()
+    assert code == 1
+    written = raw.getvalue().decode("ascii")
+    assert "result: error, exit code 1" in written  # "␛" and "é" did not swallow the output
+    assert "\\u241b[31mtemp\\xe9rature" in written  # escaped, visibly
+
+
+def test_a_signal_after_every_verdict_does_not_make_the_run_interrupted() -> None:
+    waiter = FakeWaiter({"plant-a": Outcome.ACTIVE}, before=lambda: os.kill(os.getpid(), signal.SIGTERM))
+    code, out, _, _ = run_cli(["wait", "--workspace-id", "plant-a"], waiter)
+    assert code == 0
+    assert "result: active, exit code 0" in out
 
 
 def test_github_actions_get_annotations_and_a_step_summary(tmp_path: Path) -> None:
@@ -316,3 +367,14 @@ def test_a_target_naming_the_default_region_is_the_same_target_as_one_without() 
     _, _, _, waiter = run_cli(["wait", "--workspace-id", "plant-a", "--pulumi-outputs", "-"], stdin=pulumi)
     ((targets, _, _),) = waiter.calls
     assert [t.workspace_id for t in targets] == ["plant-a", "plant-b"]
+
+
+def test_a_second_signal_stops_at_once_without_waiting_for_the_run() -> None:
+    def twice() -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # the first: cancel, the run winds down
+        os.kill(os.getpid(), signal.SIGINT)  # the second: stop now
+
+    code, out, err, _ = run_cli(["wait", "--workspace-id", "plant-a"], FakeWaiter(before=twice))
+    assert code == 130
+    assert out == ""
+    assert err.strip() == "python -m validators wait: interrupted (SIGINT)"
