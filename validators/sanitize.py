@@ -43,10 +43,11 @@ _SECRET_PAIR = re.compile(
     (?P<value>[^\s"',;&]+)
     """
 )
-# `scheme://user:password@host`: the userinfo goes, scheme and host stay. Anchored on the literal `://`
-# (not on a scheme pattern, whose `[a-z0-9+.-]*` re-scanned from every word start is quadratic on text like
-# "a.a.a.a..."); neither class crosses a `/`, so each `://` scans at most up to the next one: linear.
-_URL_USERINFO = re.compile(r"://[^/\s@:]*:[^/\s@]*@")
+# `scheme://user:password@host` and `scheme://token@host`: the whole userinfo goes (a lone user part is
+# often a token), scheme and host stay. Anchored on the literal `://` (not on a scheme pattern, whose
+# `[a-z0-9+.-]*` re-scanned from every word start is quadratic on text like "a.a.a.a..."); the class does
+# not cross a `/`, so each `://` scans at most up to the next one: linear.
+_URL_USERINFO = re.compile(r"://[^/\s@]+@")
 # SigV2/SigV4 presigned-URL and Authorization-header parameters.
 _SIGNING_PARAM = re.compile(
     r"(?i)(?P<name>(?<![A-Za-z0-9\-])(?:X-Amz-Security-Token|X-Amz-Credential|X-Amz-Signature|"

@@ -120,3 +120,15 @@ def test_redact_stays_linear_on_pathological_text(pathological: str) -> None:
     started = time.perf_counter()
     redact(pathological)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("http://sometoken123@127.0.0.1:1/x", "http://[REDACTED]@127.0.0.1:1/x"),
+        ("https://user:pa55@host/x", "https://[REDACTED]@host/x"),
+        ("http://host/path@v2, me@example.com", "http://host/path@v2, me@example.com"),
+    ],
+)
+def test_url_userinfo_is_redacted_with_or_without_a_password(text: str, expected: str) -> None:
+    assert redact(text) == expected
