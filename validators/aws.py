@@ -12,6 +12,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Literal, cast
+from urllib.parse import urlsplit
 
 import boto3
 import botocore.exceptions as bexc
@@ -96,12 +97,14 @@ _TRANSPORT_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-def uses_custom_endpoint(settings: AwsSettings, environ: Mapping[str, str] | None = None) -> bool:
-    """True when requests go to an endpoint other than AWS's own: then the `api.` host prefix is off."""
-    env = os.environ if environ is None else environ
-    return bool(
-        settings.endpoint_url or env.get("AWS_ENDPOINT_URL_IOTTWINMAKER") or env.get("AWS_ENDPOINT_URL")
-    )
+#: Host suffixes of AWS's own endpoints (commercial, China, the dual-stack `api.aws`, ISO partitions).
+_AWS_HOST_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov", ".sc2s.sgov.gov")
+
+
+def is_aws_endpoint(url: str | None) -> bool:
+    """True for an endpoint AWS itself serves (where the model's `api.` host prefix belongs)."""
+    host = (urlsplit(url).hostname or "") if url else ""
+    return host.endswith(_AWS_HOST_SUFFIXES)
 
 
 def _retry_mode(mode: str) -> Literal["standard", "adaptive"]:
@@ -109,7 +112,7 @@ def _retry_mode(mode: str) -> Literal["standard", "adaptive"]:
     return "adaptive" if mode == "adaptive" else "standard"
 
 
-def client_config(settings: AwsSettings, max_pool: int) -> Config:
+def client_config(settings: AwsSettings, max_pool: int, *, inject_host_prefix: bool = True) -> Config:
     """botocore Config: standard/adaptive retries, bounded timeouts, a pool sized for the concurrency."""
     return Config(
         # total_max_attempts counts the first attempt too; botocore's `max_attempts` counts retries only.
@@ -118,7 +121,7 @@ def client_config(settings: AwsSettings, max_pool: int) -> Config:
         read_timeout=settings.read_timeout,
         max_pool_connections=max(10, max_pool),
         user_agent_extra=USER_AGENT,
-        inject_host_prefix=not uses_custom_endpoint(settings),
+        inject_host_prefix=inject_host_prefix,
     )
 
 
@@ -145,16 +148,21 @@ class ClientPool:
     def region_for(self, target: Target) -> str | None:
         return target.region or self.default_region
 
+    def _new_client(self, region: str, config: Config) -> IoTTwinMakerClient:
+        return self._session.client(
+            "iottwinmaker", region_name=region, endpoint_url=self._settings.endpoint_url, config=config
+        )
+
     def client(self, region: str) -> IoTTwinMakerClient:
         with self._lock:
             found = self._clients.get(region)
             if found is None:
-                found = self._session.client(
-                    "iottwinmaker",
-                    region_name=region,
-                    endpoint_url=self._settings.endpoint_url,
-                    config=self._config,
-                )
+                found = self._new_client(region, self._config)
+                if not is_aws_endpoint(found.meta.endpoint_url):
+                    # A local or private endpoint, however it was set (--endpoint-url, AWS_ENDPOINT_URL*,
+                    # `endpoint_url` in the AWS config): the model's `api.` host prefix would name a host
+                    # that does not exist there, so this client goes without it.
+                    found = self._new_client(region, self._config.merge(Config(inject_host_prefix=False)))
                 self._clients[region] = found
             return found
 

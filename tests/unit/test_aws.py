@@ -17,7 +17,6 @@ from validators.aws import (
     ClientPool,
     client_config,
     observation_from_exception,
-    uses_custom_endpoint,
 )
 from validators.aws_settings import AwsSettings
 from validators.model import ResourceError, ServiceError, Target
@@ -213,12 +212,29 @@ def test_a_listing_that_fails_midway_keeps_what_it_read() -> None:
     assert listing.failure is not None and listing.failure.kind is ObservationKind.DENIED
 
 
-def test_custom_endpoints_turn_off_the_api_host_prefix() -> None:
-    assert client_config(AwsSettings(endpoint_url="http://127.0.0.1:1"), 8).inject_host_prefix is False
-    assert client_config(AwsSettings(), 8).inject_host_prefix is True
-    assert uses_custom_endpoint(AwsSettings(), {"AWS_ENDPOINT_URL_IOTTWINMAKER": "http://x"})
-    assert uses_custom_endpoint(AwsSettings(), {"AWS_ENDPOINT_URL": "http://x"})
-    assert not uses_custom_endpoint(AwsSettings(), {})
+def prefix_for(settings: AwsSettings) -> bool:
+    return bool(ClientPool(settings).client("eu-west-1").meta.config.inject_host_prefix)
+
+
+def test_the_api_host_prefix_is_kept_for_aws_and_dropped_for_any_other_endpoint(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert prefix_for(AwsSettings()) is True
+    assert prefix_for(AwsSettings(endpoint_url="https://iottwinmaker.eu-west-1.amazonaws.com")) is True
+    assert prefix_for(AwsSettings(endpoint_url="http://127.0.0.1:4566")) is False
+    monkeypatch.setenv("AWS_ENDPOINT_URL_IOTTWINMAKER", "http://localhost:4566")
+    assert prefix_for(AwsSettings()) is False
+    monkeypatch.delenv("AWS_ENDPOINT_URL_IOTTWINMAKER")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://localhost:4566")
+    assert prefix_for(AwsSettings()) is False
+    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")  # botocore then calls AWS itself
+    assert prefix_for(AwsSettings()) is True
+    monkeypatch.delenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+    monkeypatch.delenv("AWS_ENDPOINT_URL")
+    config = tmp_path / "config"
+    config.write_text("[profile local]\nendpoint_url = http://127.0.0.1:4566\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    assert prefix_for(AwsSettings(profile="local")) is False
 
 
 def test_retries_are_botocores_standard_mode_with_bounded_timeouts() -> None:
