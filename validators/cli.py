@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -287,20 +288,28 @@ class _Interrupted(Exception):
 class _Signals:
     """SIGINT and SIGTERM. Before the run (parsing, reading stdin) they stop at once. During the run the
     first one sets the cancel event, so the run stops within a second and still writes its partial
-    reports; a second one stops at once."""
+    reports; another one at least `ESCALATE_AFTER` seconds later stops at once. Signals that arrive
+    together are one interrupt: Ctrl-C reaches a whole process group, and wrappers forward it too."""
 
-    def __init__(self) -> None:
+    ESCALATE_AFTER = 1.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.cancel = threading.Event()
         self.received: ExitStatus | None = None
         self.running = False
+        self._clock = clock
+        self._first_at = 0.0
         self._previous: dict[int, object] = {}
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
         status = ExitStatus.SIGTERM if signum == signal.SIGTERM else ExitStatus.SIGINT
-        if not self.running or self.received is not None:
-            raise _Interrupted(self.received or status)
-        self.received = status
-        self.cancel.set()
+        if not self.running:
+            raise _Interrupted(status)
+        if self.received is None:
+            self.received, self._first_at = status, self._clock()
+            self.cancel.set()
+        elif self._clock() - self._first_at >= self.ESCALATE_AFTER:
+            raise _Interrupted(self.received)
 
     def __enter__(self) -> _Signals:
         if threading.current_thread() is threading.main_thread():

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from validators import cli
 from validators.aws_settings import AwsSettings
 from validators.cli import main
 from validators.model import JobResult, Outcome, RunResult, ServiceError, StateChange, Target
@@ -369,7 +370,11 @@ def test_a_target_naming_the_default_region_is_the_same_target_as_one_without() 
     assert [t.workspace_id for t in targets] == ["plant-a", "plant-b"]
 
 
-def test_a_second_signal_stops_at_once_without_waiting_for_the_run() -> None:
+def test_a_second_signal_later_stops_at_once_without_waiting_for_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cli._Signals, "ESCALATE_AFTER", 0.0)  # "later" without a real second of waiting
+
     def twice() -> None:
         os.kill(os.getpid(), signal.SIGINT)  # the first: cancel, the run winds down
         os.kill(os.getpid(), signal.SIGINT)  # the second: stop now
@@ -378,3 +383,17 @@ def test_a_second_signal_stops_at_once_without_waiting_for_the_run() -> None:
     assert code == 130
     assert out == ""
     assert err.strip() == "python -m validators wait: interrupted (SIGINT)"
+
+
+def test_signals_arriving_together_are_one_interrupt_and_the_reports_are_written(tmp_path: Path) -> None:
+    # Ctrl-C reaches the whole process group, and a wrapper (make, a demo, a CI runner) forwards it too.
+    def together() -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    report = tmp_path / "gate.xml"
+    waiter = FakeWaiter({"plant-a": Outcome.INTERRUPTED}, before=together)
+    code, out, _, _ = run_cli(["wait", "--workspace-id", "plant-a", "--junit-xml", str(report)], waiter)
+    assert code == 130
+    assert "result: interrupted (SIGINT), exit code 130" in out
+    assert ET.parse(report).getroot().find(".//skipped") is not None
