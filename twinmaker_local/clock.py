@@ -63,3 +63,34 @@ def scaled_clock(scale: float, base: Clock = time.time) -> Clock:
         return origin + (base() - origin) * scale
 
     return now
+
+
+class FirstRequestClock:
+    """A clock that stands still at `epoch` until `arm()` and the next read after it, then runs `scale`
+    times faster than the wall clock from there.
+
+    The endpoint reads its clock while it builds its store (so jobs are created at `epoch`); arm it once
+    the endpoint is built, and the first request that reaches the store starts every timeline. The story
+    is then the same on every machine, however long the client's interpreter takes to start (boto3 alone
+    takes ~0.3 s). Requests a fault answers (5xx, 429, deny) never reach the store and never start it.
+    """
+
+    def __init__(self, scale: float = 1.0, epoch: float | None = None) -> None:
+        self._scale = scale
+        self._epoch = time.time() if epoch is None else epoch
+        self._armed = False
+        self._origin: float | None = None
+        self._lock = threading.Lock()
+
+    def arm(self) -> None:
+        """From the next read on, time runs."""
+        with self._lock:
+            self._armed = True
+
+    def __call__(self) -> float:
+        with self._lock:
+            if not self._armed:
+                return self._epoch
+            if self._origin is None:
+                self._origin = time.monotonic()
+            return self._epoch + (time.monotonic() - self._origin) * self._scale

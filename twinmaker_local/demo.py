@@ -26,7 +26,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -35,6 +34,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from twinmaker_local.clock import FirstRequestClock
 from twinmaker_local.scenario import BUNDLED_DIR, Scenario, Timeline, load_scenario
 from twinmaker_local.server import serve
 
@@ -48,32 +48,6 @@ STOP_GRACE = 5.0
 #: Environment variables the gate must not inherit: real credentials, profiles and endpoints of whoever
 #: runs the demo, and CI variables that would make it annotate the CI run.
 _DROPPED_PREFIXES = ("AWS_", "GITHUB_")
-
-
-class GateClock:
-    """The scenario's clock: it stands still until the first request reaches the store (the gate's first
-    poll), then runs `scale` times faster than the wall clock. So the story is the same on every machine,
-    however long the gate's interpreter takes to start (a cold first run can take seconds)."""
-
-    def __init__(self, scale: float) -> None:
-        self._scale = scale
-        self._epoch = time.time()
-        self._origin: float | None = None
-        self._started = False
-        self._lock = threading.Lock()
-
-    def start_on_next_read(self) -> None:
-        """Called once the endpoint is built: its store read the clock while creating the jobs."""
-        with self._lock:
-            self._started = True
-
-    def __call__(self) -> float:
-        with self._lock:
-            if not self._started:
-                return self._epoch
-            if self._origin is None:
-                self._origin = time.monotonic()
-            return self._epoch + (time.monotonic() - self._origin) * self._scale
 
 
 @dataclass(frozen=True)
@@ -382,11 +356,11 @@ def _run(
 ) -> int | None:
     """Start the endpoint, run the gate against it, stop the endpoint (whatever happens); the gate's exit
     code, or None when a signal came before the gate started."""
-    clock = GateClock(scale)
+    clock = FirstRequestClock(scale)
     # Throttling buckets (none in this scenario) keep real seconds, as with `time_scale`.
     endpoint = serve(scenario, clock=clock, rate_clock=time.monotonic)
     try:
-        clock.start_on_next_read()
+        clock.arm()
         _say(f"local TwinMaker endpoint: {endpoint.url} (scenario {_relative(SCENARIO)}, time x{scale:g})")
         for e in expected:
             _say(f"  {e.workspace_id}: scripted to end {e.describe()}")

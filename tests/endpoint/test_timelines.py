@@ -163,3 +163,20 @@ def test_resource_states_follow_their_own_timeline(local_endpoint: Any, twinmake
     assert errors_and_states() == ["PROCESSING"]
     ep.clock.advance(3)
     assert errors_and_states() == ["IN_SYNC"]
+
+
+def test_first_request_clock_stands_still_until_armed_and_read_then_runs_scaled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from twinmaker_local.clock import FirstRequestClock
+
+    now = [100.0]
+    monkeypatch.setattr("twinmaker_local.clock.time.monotonic", lambda: now[0])
+    clock = FirstRequestClock(scale=4, epoch=1_000.0)
+    now[0] += 50
+    assert clock() == 1_000.0  # not armed: the store may read it while it is built
+    clock.arm()
+    now[0] += 50
+    assert clock() == 1_000.0  # the first read after arming starts time
+    now[0] += 2.5
+    assert clock() == 1_010.0  # 2.5 s of wall clock at 4x

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.http.harness import FirstRequestClock, WallEndpoint
+from tests.http.harness import WallEndpoint
 from twinmaker_local import Endpoint
+from twinmaker_local.clock import DEFAULT_EPOCH, FirstRequestClock
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def endpoint(local_endpoint: Callable[..., Endpoint]) -> WallEndpoint:
     test (see `local_endpoint`)."""
 
     def start(scenario: Mapping[str, Any]) -> Endpoint:
-        clock = FirstRequestClock()
+        clock = FirstRequestClock(epoch=DEFAULT_EPOCH)
         ep = local_endpoint(scenario, clock=clock, rate_clock=time.monotonic)
         clock.arm()
         return ep

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from twinmaker_local import Endpoint
-from twinmaker_local.clock import DEFAULT_EPOCH
 from validators.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,30 +35,6 @@ FAST = ("--min-interval", "0.05", "--max-interval", "0.2", "--timeout", "5", "--
 
 #: `endpoint(scenario)`: the fixture that starts an endpoint whose timelines begin at its first request.
 WallEndpoint = Callable[[Mapping[str, Any]], Endpoint]
-
-
-class FirstRequestClock:
-    """Epoch seconds that stand still at `DEFAULT_EPOCH` until `arm()` and the next read after it, then
-    follow the wall clock from there. The endpoint reads it while it builds its store (jobs are created at
-    the epoch) and then, first, when the gate's first request reaches the store: timelines start at that
-    request. (Requests a fault answers - 5xx, 429, deny - never reach the store and never start it.)"""
-
-    def __init__(self) -> None:
-        self._armed = False
-        self._origin: float | None = None
-        self._lock = threading.Lock()
-
-    def arm(self) -> None:
-        with self._lock:
-            self._armed = True
-
-    def __call__(self) -> float:
-        with self._lock:
-            if not self._armed:
-                return DEFAULT_EPOCH
-            if self._origin is None:
-                self._origin = time.monotonic()
-            return DEFAULT_EPOCH + (time.monotonic() - self._origin)
 
 
 @dataclass(frozen=True)
