@@ -360,24 +360,10 @@ class Waiter(Protocol):
 
 
 def _unique_targets(plan: Plan) -> list[Target]:
-    """The targets without repeats, judged by the region each will be read in: a target without a region
-    and the same one naming the default region explicitly are one target. Targets keep the region as
-    given, so reports name them as the user did (the resolved region is in each verdict)."""
+    """The run's targets: regions resolved and checked, repeats dropped (`gate.resolve_regions`)."""
     from validators.gate import open_pool, resolve_regions  # noqa: PLC0415 - boto3 only when running
 
-    pool = open_pool(plan.aws, plan.policy)
-    seen: set[tuple[str | None, str, str]] = set()
-    unique: list[Target] = []
-    for target, region in resolve_regions(plan.targets, pool):
-        if problem := check_region(region):
-            raise GateConfigError(
-                f"region {safe_text(region, 40)!r} (AWS_REGION or the AWS config) {problem}"
-            )
-        key = dataclasses.replace(target, region=region).key
-        if key not in seen:
-            seen.add(key)
-            unique.append(target)
-    return unique
+    return [target for target, _ in resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))]
 
 
 def _is_tty(stream: TextIO) -> bool:

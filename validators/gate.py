@@ -13,11 +13,12 @@ import botocore.exceptions as bexc
 from validators.aws import BotoProbe, ClientPool
 from validators.aws_settings import AwsSettings, GateConfigError
 from validators.executor import DaemonExecutor
-from validators.inputs import dedupe
+from validators.inputs import check_region
 from validators.loop import Poller
 from validators.model import RunResult, StateChange, Target
 from validators.policy import WaitPolicy
 from validators.ratelimit import RateLimiter
+from validators.sanitize import safe_text
 
 #: Real sleeps are cut into slices this long, so a cancel (Ctrl-C, SIGTERM) is seen within a second.
 _SLEEP_SLICE = 0.2
@@ -45,7 +46,14 @@ def open_pool(aws: AwsSettings, policy: WaitPolicy) -> ClientPool:
 
 
 def resolve_regions(targets: Sequence[Target], pool: ClientPool) -> list[tuple[Target, str]]:
-    """Each target with the region it will be read in; none at all is a configuration error."""
+    """Each distinct target with the region it will be read in.
+
+    The same (region, workspace, sync source) twice is one target, judged by the resolved region: a
+    target without a region and the same one naming the default region are one. The first occurrence
+    is kept as given (reports name it as the user did). No region, or a malformed one, is a
+    configuration error, before any request.
+    """
+    seen: set[tuple[str, str, str]] = set()
     resolved: list[tuple[Target, str]] = []
     for target in targets:
         region = pool.region_for(target)
@@ -53,7 +61,13 @@ def resolve_regions(targets: Sequence[Target], pool: ClientPool) -> list[tuple[T
             raise GateConfigError(
                 f"no region for {target.label()}: pass --region, set AWS_REGION, or give the target a region"
             )
-        resolved.append((target, region))
+        if problem := check_region(region):
+            where = "from AWS_REGION or the AWS config" if target.region is None else f"of {target.label()}"
+            raise GateConfigError(f"region {safe_text(region, 40)!r} ({where}) {problem}")
+        key = (region, target.workspace_id, target.sync_source)
+        if key not in seen:
+            seen.add(key)
+            resolved.append((target, region))
     return resolved
 
 
@@ -74,9 +88,8 @@ def wait_for_sync_jobs(
     policy = policy or WaitPolicy()
     aws = aws or AwsSettings()
     cancel = cancel or threading.Event()
-    unique = dedupe(targets)
     pool = pool or open_pool(aws, policy)
-    resolved = resolve_regions(unique, pool)
+    resolved = resolve_regions(targets, pool)
     for region in sorted({region for _, region in resolved}):
         pool.client(region)  # created here, on one thread: boto3 sessions are not thread-safe
     clock = time.monotonic

@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TextIO
 
 from validators.model import DEFAULT_SYNC_SOURCE, Target
@@ -114,7 +114,8 @@ def targets_from_flags(workspace_ids: Sequence[str], sync_source: str) -> list[T
     Rule: each ID must fully match the service's pattern `[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+` and be
     1 to 128 characters (so a one-character ID, which the pattern cannot match, is refused as the
     service would refuse it); the sync source must match `[a-zA-Z_0-9]+`. The sync source is checked
-    even when no ID is given, since the option was still mistyped. Duplicates are kept (see `dedupe`).
+    even when no ID is given, since the option was still mistyped.
+    Duplicates are kept (the gate drops them once regions are resolved).
     """
     problem = _check_sync_source(sync_source)
     if problem:
@@ -289,16 +290,3 @@ def read_source(path: str, stdin: TextIO, *, option: str | None = None) -> str:
         raise InputError(
             f"{origin}: is not UTF-8 text (byte 0x{data[offset]:02x} at offset {offset})"
         ) from None
-
-
-def dedupe(targets: Iterable[Target]) -> list[Target]:
-    """The targets without repeats: the same (region, workspace, sync source) is one target; the first
-    occurrence keeps its place. A target without a region and one naming the default region explicitly
-    are different keys here; resolve regions first if they must merge."""
-    seen: set[tuple[str | None, str, str]] = set()
-    unique: list[Target] = []
-    for target in targets:
-        if target.key not in seen:
-            seen.add(target.key)
-            unique.append(target)
-    return unique

@@ -271,3 +271,17 @@ def test_aws_region_is_honoured_between_the_flag_and_botocores_lookup(
     assert ClientPool(AwsSettings(region="us-west-2")).default_region == "us-west-2"
     monkeypatch.delenv("AWS_REGION")
     assert ClientPool(AwsSettings()).default_region == "eu-north-1"
+
+
+def test_resolve_regions_keeps_the_first_of_each_resolved_region_workspace_source() -> None:
+    from validators.gate import resolve_regions
+
+    pool = ClientPool(AwsSettings(region="eu-west-1"))
+    a = Target("plant-a")
+    a_eu = Target("plant-a", region="eu-west-1")  # the default region, named: the same target as `a`
+    a_us = Target("plant-a", region="us-east-1")
+    a_other = Target("plant-a", "OTHER")
+    b = Target("plant-b")
+    resolved = resolve_regions([b, a, a_eu, b, a_other, a_us, a], pool)
+    assert resolved == [(b, "eu-west-1"), (a, "eu-west-1"), (a_other, "eu-west-1"), (a_us, "us-east-1")]
+    assert resolve_regions([], pool) == []

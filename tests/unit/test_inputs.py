@@ -11,7 +11,6 @@ import pytest
 from validators.inputs import (
     MAX_INPUT_BYTES,
     InputError,
-    dedupe,
     read_pulumi_outputs,
     read_source,
     read_terraform_outputs,
@@ -323,15 +322,3 @@ def test_read_source_reports_permission_denied(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(InputError) as caught:
         read_source("secret.json", io.StringIO(), option="--pulumi-outputs")
     assert caught.value.message == "--pulumi-outputs secret.json: permission denied"
-
-
-# --- dedupe --------------------------------------------------------------------------------------------
-
-
-def test_dedupe_keeps_the_first_of_each_region_workspace_source() -> None:
-    a = Target("plant-a")
-    a_eu = Target("plant-a", region="eu-west-1")
-    a_other = Target("plant-a", "OTHER")
-    b = Target("plant-b")
-    assert dedupe([b, a, a_eu, b, a_other, a, a_eu]) == [b, a, a_eu, a_other]
-    assert dedupe([]) == []
