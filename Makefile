@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint typecheck unit bench clean
+.PHONY: venv demo test lint typecheck unit bench clean pulumi tofu e2e demo-pulumi
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,5 +31,19 @@ test: lint typecheck unit
 bench: $(STAMP)
 	$(PY) -m bench
 
+# --- the real engines, built from Go modules at the pins in tools/*/go.mod (cached in .tools/) ---
+TOOLS_BIN := .tools/bin
+GO        ?= go
+
+# Rebuilt only when a pin changes: the binary depends on its wrapper module's go.mod and go.sum.
+$(TOOLS_BIN)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum tools/pulumi/build.sh
+	tools/pulumi/build.sh $(TOOLS_BIN)
+
+pulumi: $(TOOLS_BIN)/pulumi
+
+# End-to-end tests on the real engines (built on first use); not part of `make test`.
+e2e: $(STAMP) $(TOOLS_BIN)/pulumi
+	$(PY) -m pytest tests/e2e -m e2e
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis .tools
