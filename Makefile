@@ -41,6 +41,10 @@ $(TOOLS_BIN)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum tools/pulumi/build.
 
 pulumi: $(TOOLS_BIN)/pulumi
 
+# The newcomer's second command: a real `pulumi up` of this project against the local cloud.
+demo-pulumi: $(STAMP) $(TOOLS_BIN)/pulumi
+	$(PY) -m local_cloud.demo
+
 # End-to-end tests on the real engines (built on first use); not part of `make test`.
 e2e: $(STAMP) $(TOOLS_BIN)/pulumi
 	$(PY) -m pytest tests/e2e -m e2e
