@@ -1,0 +1,56 @@
+"""The shims are what the engine executes: each starts a gRPC provider that prints its port first and
+answers the engine's first calls; the policy shim drops the engine's `-NAME=VALUE` options."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import grpc
+import pytest
+from google.protobuf import empty_pb2
+from pulumi.runtime.proto import provider_pb2_grpc
+
+from local_cloud.aws import VERSION as AWS_VERSION
+from local_cloud.aws_native import VERSION as AWS_NATIVE_VERSION
+from local_cloud.plugins import write_shims
+
+
+@pytest.mark.parametrize(
+    ("plugin", "version"),
+    [("pulumi-resource-aws", AWS_VERSION), ("pulumi-resource-aws-native", AWS_NATIVE_VERSION)],
+)
+def test_a_provider_shim_prints_its_port_and_serves_the_provider_protocol(
+    tmp_path: Path, plugin: str, version: str
+) -> None:
+    shims = write_shims(tmp_path)
+    with subprocess.Popen(
+        [str(shims / plugin), "127.0.0.1:1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as child:
+        try:
+            assert child.stdout is not None
+            port = int(child.stdout.readline().strip())  # the engine's handshake: the port, first line
+            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+                info = provider_pb2_grpc.ResourceProviderStub(channel).GetPluginInfo(
+                    empty_pb2.Empty(), timeout=10
+                )
+            assert info.version == version
+        finally:
+            child.kill()
+
+
+def test_the_policy_shim_drops_engine_options_and_runs_the_sdk_policy_runner(tmp_path: Path) -> None:
+    shims = write_shims(tmp_path, python="echo")  # `echo` shows the command line the shim builds
+    done = subprocess.run(
+        [
+            str(shims / "pulumi-analyzer-policy-python"),
+            "127.0.0.1:5",
+            ".",
+            "-virtualenv=/nowhere",
+            "-toolchain=pip",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["-u", "-m", "pulumi.policy", "127.0.0.1:5", "."]
