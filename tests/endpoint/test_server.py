@@ -84,6 +84,7 @@ def test_stats_count_by_operation_and_status(local_endpoint: Any, twinmaker_clie
         "byOperation": {"ListWorkspaces": 1, "GetWorkspace": 2},
         "byStatus": {"200": 2, "404": 1},
         "byError": {"ResourceNotFoundException": 1},
+        "byRegion": {"us-east-1": 3},
     }
     ep.stats.reset()
     assert ep.stats.total == 0
