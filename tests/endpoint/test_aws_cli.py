@@ -83,7 +83,9 @@ def cli(tmp_path: Path) -> Cli:
 
 
 def _error_line(code: str, operation: str, message: str) -> str:
-    return f"An error occurred ({code}) when calling the {operation} operation (reached max retries: 0): {message}"
+    """The one line awscli v1 prints on stderr for an error the service answered."""
+    retries = "(reached max retries: 0)"
+    return f"An error occurred ({code}) when calling the {operation} operation {retries}: {message}"
 
 
 def test_the_gates_operations_through_the_aws_cli(local_endpoint: Any, cli: Cli) -> None:
