@@ -17,9 +17,6 @@ from local_cloud import naming
 from local_cloud.provider import Props, ProviderError, ResourceKind, TableProvider
 from local_cloud.store import Store
 
-#: The pulumi-aws release this double stands in for (the engine does not check an ambient plugin's).
-VERSION = "7.0.0"
-
 ROLE = "role"
 ROLE_POLICY = "rolePolicy"
 BUCKET = "bucket"
@@ -272,9 +269,10 @@ def _require_json_policy(document: Any, name: str) -> None:
 
 
 def main() -> None:
-    from pulumi.provider.experimental.server import main as serve  # noqa: PLC0415
+    from local_cloud.server import plugin_version, serve  # noqa: PLC0415
 
-    serve(sys.argv[1:], VERSION, AwsDouble(Store.from_environment()))
+    # The version of the installed pulumi_aws: the engine asks for that one.
+    serve(sys.argv[1:], plugin_version("pulumi_aws"), AwsDouble(Store.from_environment()))
 
 
 if __name__ == "__main__":

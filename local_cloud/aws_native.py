@@ -20,8 +20,6 @@ from typing import Any
 
 from local_cloud.provider import Props, ProviderError, ResourceKind, TableProvider
 
-#: The pulumi-aws-native release this double stands in for.
-VERSION = "1.30.0"
 #: How long a delete waits for the service to forget the resource (Cloud Control waits too).
 DELETE_WAIT_SECONDS = 120.0
 _DELETE_POLL_SECONDS = 0.2
@@ -228,9 +226,10 @@ def _boto3_client(region: str) -> Any:
 
 
 def main() -> None:
-    from pulumi.provider.experimental.server import main as serve  # noqa: PLC0415
+    from local_cloud.server import plugin_version, serve  # noqa: PLC0415
 
-    serve(sys.argv[1:], VERSION, AwsNativeDouble())
+    # The version of the installed pulumi_aws_native: the engine asks for that one.
+    serve(sys.argv[1:], plugin_version("pulumi_aws_native"), AwsNativeDouble())
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from local_cloud.plugins import PROJECT_ROOT, write_shims
+from local_cloud.plugins import PROJECT_ROOT, write_policy_shim, write_provider_shims
+from local_cloud.server import plugin_version
 from local_cloud.store import STATE_VARIABLE
 
 PULUMI_BIN = PROJECT_ROOT / ".tools" / "bin" / "pulumi"
@@ -46,14 +47,23 @@ class LocalCloud:
         self.root = self.root.resolve()
         self.home = self.root / "pulumi-home"
         self.backend = self.root / "backend"
-        self.bin = self.root / "bin"
+        self.bin = self.root / "bin"  # on PATH: the policy shim only
+        self.plugin_files = self.root / "plugin-files"
         self.work_dir = self.root / "work"
         self.account_state = self.root / "account.json"
         for folder in (self.home, self.backend, self.work_dir):
             folder.mkdir(parents=True, exist_ok=True)
-        write_shims(self.bin)
+        write_policy_shim(self.bin)
+        self._install_providers()
         # The project's own Pulumi.yaml, parsed by the real CLI; the program itself is run in-process.
         shutil.copy2(self.project_dir / "Pulumi.yaml", self.work_dir / "Pulumi.yaml")
+
+    def _install_providers(self) -> None:
+        """The doubles, installed in this PULUMI_HOME as the versions the program's SDKs ask for."""
+        packages = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native"}
+        for name, shim in write_provider_shims(self.plugin_files).items():
+            version = plugin_version(packages[name])
+            self.pulumi(["plugin", "install", "resource", name, version, "--file", str(shim)], check=True)
 
     @property
     def program(self) -> Path:

@@ -1,7 +1,9 @@
 """The executables the Pulumi engine looks for, as small shims that run the doubles.
 
 The engine finds a provider plugin as `pulumi-resource-NAME` on `$PATH` (an "ambient" plugin: no
-version check unless `PULUMI_IGNORE_AMBIENT_PLUGINS` is set), and, when no `pulumi-language-python`
+version check unless `PULUMI_IGNORE_AMBIENT_PLUGINS` is set, and a warning on every run) or installed
+in `$PULUMI_HOME/plugins` (`pulumi plugin install resource NAME VERSION --file SHIM`, what
+`local_cloud.engine` does, at the version the installed SDK package asks for), and, when no `pulumi-language-python`
 host exists, a Python policy pack as `pulumi-analyzer-policy-python` (the engine's own fallback for
 runtimes without a language plugin: it passes the engine address and the pack directory, and the
 stack's config in the environment). Each shim runs this project's virtualenv Python with the project
@@ -53,16 +55,36 @@ def _write_executable(path: Path, text: str) -> None:
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
 
-def write_shims(directory: Path, python: str | None = None) -> Path:
-    """Writes the provider and policy shims into `directory` (put it first on PATH); returns it."""
+def write_provider_shims(directory: Path, python: str | None = None) -> dict[str, Path]:
+    """Writes `pulumi-resource-aws` and `pulumi-resource-aws-native` into `directory`.
+
+    Returns the plugin name (`aws`, `aws-native`) -> shim path, for `pulumi plugin install resource
+    NAME VERSION --file PATH` (or put `directory` on PATH for ambient plugins).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     interpreter = shlex.quote(python or sys.executable)
     root = shlex.quote(str(PROJECT_ROOT))
+    written = {}
     for name, module in PROVIDERS.items():
+        path = directory / name
         _write_executable(
-            directory / name, _PROVIDER_SHIM.format(name=name, root=root, python=interpreter, module=module)
+            path, _PROVIDER_SHIM.format(name=name, root=root, python=interpreter, module=module)
         )
-    _write_executable(
-        directory / "pulumi-analyzer-policy-python", _POLICY_SHIM.format(root=root, python=interpreter)
-    )
+        written[name.removeprefix("pulumi-resource-")] = path
+    return written
+
+
+def write_policy_shim(directory: Path, python: str | None = None) -> Path:
+    """Writes `pulumi-analyzer-policy-python` into `directory` (put it on PATH); returns its path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "pulumi-analyzer-policy-python"
+    interpreter = shlex.quote(python or sys.executable)
+    _write_executable(path, _POLICY_SHIM.format(root=shlex.quote(str(PROJECT_ROOT)), python=interpreter))
+    return path
+
+
+def write_shims(directory: Path, python: str | None = None) -> Path:
+    """Writes every shim into `directory` (put it first on PATH for ambient plugins); returns it."""
+    write_provider_shims(directory, python)
+    write_policy_shim(directory, python)
     return directory

@@ -20,6 +20,7 @@ import pytest
 
 from local_cloud.engine import PULUMI_BIN, LocalCloud
 from twinmaker_local import Endpoint, serve
+from twinmaker_local.stats import read_stats
 
 REGION = "us-east-1"
 SYNC_JOB_TYPE = "aws-native:iottwinmaker:SyncJob"
@@ -73,7 +74,10 @@ def scenario(timelines: Mapping[str, str]) -> dict[str, Any]:
         "region": REGION,
         "timelines": {"active": timeline_active(), "error": timeline_error()},
         "defaultTimeline": "active",
-        "pendingSyncJobs": [{"workspaceId": ws, "timeline": name} for ws, name in timelines.items()],
+        # Scripts of the jobs `pulumi up` will create (`exists: false`): the timeline starts at CreateSyncJob.
+        "syncJobs": [
+            {"workspaceId": ws, "exists": False, "timeline": name} for ws, name in timelines.items()
+        ],
     }
 
 
@@ -107,9 +111,11 @@ class Deployment:
 
     def calls(self, operation: str) -> int:
         """How many requests of `operation` the endpoint has served."""
-        counts = self.endpoint.stats.snapshot().get("operations", {})
-        value = counts.get(operation, 0)
-        return int(value if isinstance(value, int) else value.get("requests", 0))
+        return int(self.endpoint.stats.snapshot()["byOperation"].get(operation, 0))
+
+    def workspaces_left(self) -> int:
+        """Workspaces that still exist on the endpoint (what `GET /_local/stats` calls `store`)."""
+        return int(read_stats(self.endpoint.url)["store"]["workspaces"])
 
     def sync_job_urns(self) -> list[str]:
         return [r["urn"] for r in self.cloud.stack_resources(self.stack) if r.get("type") == SYNC_JOB_TYPE]

@@ -11,14 +11,16 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from local_cloud.aws import VERSION as AWS_VERSION
-from local_cloud.aws_native import VERSION as AWS_NATIVE_VERSION
 from local_cloud.plugins import write_shims
+from local_cloud.server import first_line, plugin_version
 
 
 @pytest.mark.parametrize(
     ("plugin", "version"),
-    [("pulumi-resource-aws", AWS_VERSION), ("pulumi-resource-aws-native", AWS_NATIVE_VERSION)],
+    [
+        ("pulumi-resource-aws", plugin_version("pulumi_aws")),
+        ("pulumi-resource-aws-native", plugin_version("pulumi_aws_native")),
+    ],
 )
 def test_a_provider_shim_prints_its_port_and_serves_the_provider_protocol(
     tmp_path: Path, plugin: str, version: str
@@ -54,3 +56,8 @@ def test_the_policy_shim_drops_engine_options_and_runs_the_sdk_policy_runner(tmp
         check=True,
     )
     assert done.stdout.split() == ["-u", "-m", "pulumi.policy", "127.0.0.1:5", "."]
+
+
+def test_errors_reach_the_engine_as_their_first_line_without_the_sdks_traceback() -> None:
+    wrapped = Exception('creating X: ConflictException: exists:\n  File "server.py", line 77, in wrapper\n')
+    assert first_line(wrapped) == "creating X: ConflictException: exists"
