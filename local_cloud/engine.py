@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from local_cloud.plugins import PROJECT_ROOT, write_policy_shim, write_provider_shims
+from local_cloud.plugins import PROJECT_ROOT, write_policy_pack_shim, write_provider_shims
 from local_cloud.server import plugin_version
 from local_cloud.store import STATE_VARIABLE
 
@@ -47,13 +47,11 @@ class LocalCloud:
         self.root = self.root.resolve()
         self.home = self.root / "pulumi-home"
         self.backend = self.root / "backend"
-        self.bin = self.root / "bin"  # on PATH: the policy shim only
         self.plugin_files = self.root / "plugin-files"
         self.work_dir = self.root / "work"
         self.account_state = self.root / "account.json"
         for folder in (self.home, self.backend, self.work_dir):
             folder.mkdir(parents=True, exist_ok=True)
-        write_policy_shim(self.bin)
         self._install_providers()
         # The project's own Pulumi.yaml, parsed by the real CLI; the program itself is run in-process.
         shutil.copy2(self.project_dir / "Pulumi.yaml", self.work_dir / "Pulumi.yaml")
@@ -65,6 +63,10 @@ class LocalCloud:
             version = plugin_version(packages[name])
             self.pulumi(["plugin", "install", "resource", name, version, "--file", str(shim)], check=True)
 
+    def policy_pack(self, pack_dir: Path) -> str:
+        """What to pass to `--policy-pack` for the Python pack in `pack_dir` (see `local_cloud.plugins`)."""
+        return str(write_policy_pack_shim(pack_dir.resolve(), self.root / "policy-packs" / pack_dir.name))
+
     @property
     def program(self) -> Path:
         return self.project_dir / "__main__.py"
@@ -74,7 +76,7 @@ class LocalCloud:
         base = {k: v for k, v in os.environ.items() if not k.startswith(_SCRUBBED_PREFIXES)}
         base.update(
             {
-                "PATH": os.pathsep.join([str(self.bin), str(self.pulumi_bin.parent), base.get("PATH", "")]),
+                "PATH": os.pathsep.join([str(self.pulumi_bin.parent), base.get("PATH", "")]),
                 "PYTHONPATH": str(self.project_dir),
                 "PULUMI_HOME": str(self.home),
                 "PULUMI_BACKEND_URL": f"file://{self.backend}",

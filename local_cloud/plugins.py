@@ -3,16 +3,17 @@
 The engine finds a provider plugin as `pulumi-resource-NAME` on `$PATH` (an "ambient" plugin: no
 version check unless `PULUMI_IGNORE_AMBIENT_PLUGINS` is set, and a warning on every run) or installed
 in `$PULUMI_HOME/plugins` (`pulumi plugin install resource NAME VERSION --file SHIM`, what
-`local_cloud.engine` does, at the version the installed SDK package asks for), and, when no `pulumi-language-python`
-host exists, a Python policy pack as `pulumi-analyzer-policy-python` (the engine's own fallback for
-runtimes without a language plugin: it passes the engine address and the pack directory, and the
-stack's config in the environment). Each shim runs this project's virtualenv Python with the project
-root on `PYTHONPATH`, so nothing of `local_cloud` has to be installed as a package.
+`local_cloud.engine` does, at the version the installed SDK package asks for). A Python policy pack
+runs through the language host, which is not built here (tools/README.md); the engine also launches
+a pack given as an executable file, and `write_policy_pack_shim` writes one. Each shim runs this
+project's virtualenv Python with the project root on `PYTHONPATH`, so nothing of `local_cloud` has to
+be installed as a package.
 """
 
 from __future__ import annotations
 
 import shlex
+import shutil
 import stat
 import sys
 from pathlib import Path
@@ -31,22 +32,15 @@ export PYTHONPATH
 exec {python} -u -m {module} "$@"
 """
 
-# What the engine's legacy policy shim did: drop `-virtualenv=DIR` (using that venv's Python when it
-# has one) and run the Python SDK's policy-pack runner, `python -m pulumi.policy ENGINE_ADDR DIR`.
+# A policy pack as a binary analyzer plugin. `pulumi preview --policy-pack PATH` launches PATH itself
+# when it is an executable file (not a directory), with the engine's address as its one argument, and
+# reads the PulumiPolicy.yaml beside it; this runs the Python SDK's policy-pack runner on the pack, as
+# the language host's RunPlugin would: `python -m pulumi.policy ENGINE_ADDRESS PACK_DIR`.
 _POLICY_SHIM = """#!/bin/sh
-# Runs a Python policy pack for the Pulumi engine (no pulumi-language-python host is built here).
-python={python}
-for arg do
-  shift
-  case $arg in
-    -virtualenv=*) venv="${{arg#*=}}"; [ -x "$venv/bin/python" ] && python="$venv/bin/python" ;;
-    -*=*) ;;
-    *) set -- "$@" "$arg" ;;
-  esac
-done
+# Runs the Python policy pack in {pack} for the Pulumi engine (no pulumi-language-python host here).
 PYTHONPATH={root}${{PYTHONPATH:+:$PYTHONPATH}}
 export PYTHONPATH
-exec "$python" -u -m pulumi.policy "$@"
+exec {python} -u -m pulumi.policy "$1" {pack}
 """
 
 
@@ -74,17 +68,23 @@ def write_provider_shims(directory: Path, python: str | None = None) -> dict[str
     return written
 
 
-def write_policy_shim(directory: Path, python: str | None = None) -> Path:
-    """Writes `pulumi-analyzer-policy-python` into `directory` (put it on PATH); returns its path."""
+def write_policy_pack_shim(pack_dir: Path, directory: Path, python: str | None = None) -> Path:
+    """An executable in `directory` that runs the policy pack `pack_dir`: pass it to `--policy-pack`.
+
+    `directory` also gets a copy of the pack's PulumiPolicy.yaml, which the engine reads beside it.
+    """
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "pulumi-analyzer-policy-python"
+    shutil.copy2(pack_dir / "PulumiPolicy.yaml", directory / "PulumiPolicy.yaml")
+    path = directory / "pulumi-analyzer-policy"
     interpreter = shlex.quote(python or sys.executable)
-    _write_executable(path, _POLICY_SHIM.format(root=shlex.quote(str(PROJECT_ROOT)), python=interpreter))
+    root = shlex.quote(str(PROJECT_ROOT))
+    _write_executable(
+        path, _POLICY_SHIM.format(root=root, python=interpreter, pack=shlex.quote(str(pack_dir)))
+    )
     return path
 
 
 def write_shims(directory: Path, python: str | None = None) -> Path:
-    """Writes every shim into `directory` (put it first on PATH for ambient plugins); returns it."""
+    """Writes the provider shims into `directory` (put it first on PATH for ambient plugins)."""
     write_provider_shims(directory, python)
-    write_policy_shim(directory, python)
     return directory

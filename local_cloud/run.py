@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import runpy
 import signal
 import sys
@@ -81,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(line if line.endswith("\n") else line + "\n")
         sys.stdout.flush()
 
+    def echo_error(line: str) -> None:
+        sys.stderr.write(line if line.endswith("\n") else line + "\n")
+        sys.stderr.flush()
+
     parallel: int | None = args.parallel
     try:
         if args.action == "up":
@@ -89,22 +94,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 replace=args.replace or None,
                 parallel=parallel,
                 on_output=echo,
+                on_error=echo_error,
                 color="never",
             )
         elif args.action == "preview":
             packs = args.policy_pack or None
-            stack.preview(policy_packs=packs, parallel=parallel, on_output=echo, color="never")
+            stack.preview(
+                policy_packs=packs, parallel=parallel, on_output=echo, on_error=echo_error, color="never"
+            )
         elif args.action == "refresh":
-            stack.refresh(parallel=parallel, on_output=echo, color="never")
+            stack.refresh(parallel=parallel, on_output=echo, on_error=echo_error, color="never")
         else:
-            stack.destroy(parallel=parallel, on_output=echo, color="never")
+            stack.destroy(parallel=parallel, on_output=echo, on_error=echo_error, color="never")
     except auto.CommandError as error:
-        # The CLI's own stderr (its error lines) is in the error; its stdout was already echoed.
-        result = getattr(error, "command_result", None)
-        stderr = getattr(result, "stderr", "") or ""
-        sys.stderr.write(stderr if stderr.endswith("\n") or not stderr else stderr + "\n")
-        code = getattr(result, "code", 1)
-        return code if isinstance(code, int) and code > 0 else 1
+        # The CLI's stdout and stderr were echoed as they came; the error keeps only their text and
+        # the exit code, as "\n code: N\n stdout: ...".
+        found = re.match(r"\s*code: (-?\d+)", str(error))
+        code = int(found.group(1)) if found else 1
+        return code if code > 0 else 1
     return 0
 
 

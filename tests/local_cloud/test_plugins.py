@@ -11,7 +11,7 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from local_cloud.plugins import write_shims
+from local_cloud.plugins import write_policy_pack_shim, write_shims
 from local_cloud.server import first_line, plugin_version
 
 
@@ -41,21 +41,14 @@ def test_a_provider_shim_prints_its_port_and_serves_the_provider_protocol(
             child.kill()
 
 
-def test_the_policy_shim_drops_engine_options_and_runs_the_sdk_policy_runner(tmp_path: Path) -> None:
-    shims = write_shims(tmp_path, python="echo")  # `echo` shows the command line the shim builds
-    done = subprocess.run(
-        [
-            str(shims / "pulumi-analyzer-policy-python"),
-            "127.0.0.1:5",
-            ".",
-            "-virtualenv=/nowhere",
-            "-toolchain=pip",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.split() == ["-u", "-m", "pulumi.policy", "127.0.0.1:5", "."]
+def test_the_policy_pack_shim_runs_the_sdk_policy_runner_on_the_pack(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "PulumiPolicy.yaml").write_text("runtime: python\n", encoding="utf-8")
+    shim = write_policy_pack_shim(pack, tmp_path / "shim", python="echo")  # echo shows the command line
+    done = subprocess.run([str(shim), "127.0.0.1:5"], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["-u", "-m", "pulumi.policy", "127.0.0.1:5", str(pack)]
+    assert (shim.parent / "PulumiPolicy.yaml").read_text(encoding="utf-8") == "runtime: python\n"
 
 
 def test_errors_reach_the_engine_as_their_first_line_without_the_sdks_traceback() -> None:
