@@ -119,7 +119,11 @@ def test_exit_code_per_outcome_and_their_order(outcomes: dict[str, Outcome], exp
             "",
             "argument --timeout: must be 0 or more, got -1",
         ),
-        (["wait", "--workspace-id", "ok1", "--timeout", "soon"], "", "argument --timeout: expected a duration"),
+        (
+            ["wait", "--workspace-id", "ok1", "--timeout", "soon"],
+            "",
+            "argument --timeout: expected a duration",
+        ),
         (["wait", "--workspace-id", "ok1", "--timeout", "nan"], "", "argument --timeout"),
         (
             ["wait", "--workspace-id", "ok1", "--min-interval", "0"],

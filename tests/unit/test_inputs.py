@@ -272,7 +272,10 @@ T = "--terraform-outputs tf.json"
             '{"sync_jobs": {"value": "x"}}',
             f"{T}: sync_jobs.value must be a list (or a for_each map) of objects, got a string",
         ),
-        ('{"sync_jobs": {"value": {}}}', f"{T}: sync_jobs.value is an empty map; there is no sync job to wait for"),
+        (
+            '{"sync_jobs": {"value": {}}}',
+            f"{T}: sync_jobs.value is an empty map; there is no sync job to wait for",
+        ),
         (
             '{"sync_jobs": {"value": {"a": {"workspace_id": "a1", "sync_source": "IOT"}}}}',
             f'{T}: sync_jobs.value["a"].sync_source "IOT" {UNSUPPORTED}',
