@@ -39,7 +39,7 @@ from validators.model import DEFAULT_SYNC_SOURCE, ExitStatus, Outcome, RunResult
 from validators.policy import PolicyError, WaitPolicy
 from validators.reports import github, json_report, junit, text
 from validators.reports.files import write_atomic
-from validators.reports.heartbeat import Heartbeat, Ticker
+from validators.reports.heartbeat import narrate
 from validators.sanitize import redact, safe_text
 from validators.shadow import shadowing_problem
 from validators.version import __version__
@@ -479,41 +479,26 @@ def run_plan(
         from validators.reports.progress import LiveProgress  # noqa: PLC0415 - rich only on a TTY
 
         progress = LiveProgress(targets, stream=out.people)
-    heartbeat = None
-    if progress is None and plan.heartbeat > 0:
-        heartbeat = Heartbeat(targets, start=clocks.clock(), first=plan.heartbeat)
 
-    def on_change(change: StateChange) -> None:
-        if progress is not None:
-            progress.update(change)
-            return
-        out.write(out.people, text.format_change(change))
-        if heartbeat is not None:
-            heartbeat.observe(change, clocks.clock())
+    def wait(on_change: Callable[[StateChange], None]) -> RunResult:
+        return waiter(targets, plan.policy, aws=plan.aws, on_change=on_change, cancel=signals.cancel)
 
-    ticker = None
-    if heartbeat is not None:
-        # A tick well inside the first silence, so the first heartbeat is at most a second late.
-        tick = min(1.0, max(0.01, plan.heartbeat / 4))
-        ticker = Ticker(
-            heartbeat,
-            lambda line: out.write(out.people, line),
-            clock=clocks.clock,
-            wait=clocks.wait,
-            tick=tick,
-        )
     signals.running = True
     if progress is not None:
         progress.start()
-    if ticker is not None:
-        ticker.start()
-    try:
-        result = waiter(targets, plan.policy, aws=plan.aws, on_change=on_change, cancel=signals.cancel)
-    finally:
-        if progress is not None:
+        try:
+            result = wait(progress.update)
+        finally:
             progress.stop()
-        if ticker is not None:
-            ticker.close()
+    else:
+        result = narrate(
+            wait,
+            targets,
+            lambda line: out.write(out.people, line),
+            first=plan.heartbeat,
+            clock=clocks.clock,
+            wait=clocks.wait,
+        )
     # "Interrupted" means a signal came before a verdict: one that lands after every target has its
     # verdict changes nothing.
     if signals.received is not None and any(j.outcome is Outcome.INTERRUPTED for j in result.jobs):

@@ -24,8 +24,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from validators.durations import format_duration
-from validators.model import StateChange, Target
+from validators.model import RunResult, StateChange, Target
 from validators.reports.common import plural
+from validators.reports.text import format_change
 from validators.sanitize import clean_text, safe_text
 
 #: Longest silence, whatever the wait: under the 10 minutes after which CircleCI kills a quiet step.
@@ -142,3 +143,33 @@ class Ticker:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+
+
+def narrate(
+    run: Callable[[Callable[[StateChange], None]], RunResult],
+    targets: Sequence[Target],
+    emit: Callable[[str], None],
+    *,
+    first: float = 30.0,
+    clock: Callable[[], float] = time.monotonic,
+    wait: Callable[[float], bool] | None = None,
+) -> RunResult:
+    """`run(on_change)` with its story told through `emit`: a line per state change or verdict
+    (`text.format_change`), and heartbeats in the silences between them (none when `first` is 0).
+    The CLI off a terminal and the Pulumi hook tell it the same way."""
+    heartbeat = Heartbeat(targets, start=clock(), first=first) if first > 0 else None
+
+    def on_change(change: StateChange) -> None:
+        emit(format_change(change))
+        if heartbeat is not None:
+            heartbeat.observe(change, clock())
+
+    if heartbeat is None:
+        return run(on_change)
+    # A tick well inside the first silence, so a heartbeat is at most a second late.
+    ticker = Ticker(heartbeat, emit, clock=clock, wait=wait, tick=min(1.0, max(0.01, first / 4)))
+    ticker.start()
+    try:
+        return run(on_change)
+    finally:
+        ticker.close()
