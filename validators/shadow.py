@@ -21,9 +21,9 @@ def explain(location: str) -> str:
     return (
         f"the `validators` package Python imported ({location}) is not this gate's: another package "
         "named `validators` shadows it (the PyPI package `validators`, or a `validators/` folder on "
-        "sys.path, such as in the current directory). Install the gate in a virtual environment of its "
-        "own (`pip install twinmaker-sync-gate`, and `pip uninstall validators` there), then run "
-        "`twinmaker-gate` or `python -m twinmaker_gate`, which do not depend on the current directory"
+        "sys.path, such as in the current directory, which `python -m` searches first). Install the gate "
+        "in a virtual environment of its own (`pip uninstall validators` there if it is installed) and "
+        "run the `twinmaker-gate` command, which does not search the current directory"
     )
 
 

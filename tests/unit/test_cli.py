@@ -530,7 +530,7 @@ def test_another_validators_package_is_explained_not_a_traceback() -> None:
     problem = shadowing_problem(theirs)
     assert problem is not None
     assert "(/venv/site-packages/validators/__init__.py) is not this gate's" in problem
-    assert "PyPI package `validators`" in problem and "python -m twinmaker_gate" in problem
+    assert "PyPI package `validators`" in problem and "run the `twinmaker-gate` command" in problem
     import validators
 
     assert shadowing_problem(validators) is None
