@@ -66,10 +66,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def _number(kind: Callable[[str], float], minimum: float, strict: bool, what: str) -> Callable[[str], float]:
+#: Unit suffixes a duration may carry (`--timeout 30m`): what a Terraform or CI user writes by habit.
+_DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def _number(
+    kind: Callable[[str], float], minimum: float, strict: bool, what: str, units: bool = False
+) -> Callable[[str], float]:
+    """An argparse type: `kind(raw)`, at least `minimum` (above it if `strict`), never NaN or infinite.
+    With `units`, a trailing `s`, `m` or `h` scales the number to seconds (`90s`, `30m`, `1.5h`)."""
+
     def parse(raw: str) -> float:
+        number, scale = raw.strip(), 1.0
+        if units and number[-1:] in _DURATION_UNITS:
+            number, scale = number[:-1], _DURATION_UNITS[number[-1]]
         try:
-            value = kind(raw)
+            value = kind(number) * scale
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {what}, got {safe_text(raw, 40)!r}") from None
         if math.isnan(value) or math.isinf(value) or value < minimum or (strict and value == minimum):
@@ -80,8 +92,8 @@ def _number(kind: Callable[[str], float], minimum: float, strict: bool, what: st
     return parse
 
 
-SECONDS = _number(float, 0, False, "a number of seconds")
-POSITIVE_SECONDS = _number(float, 0, True, "a number of seconds")
+SECONDS = _number(float, 0, False, "a number of seconds (or 90s, 30m, 1h)", units=True)
+POSITIVE_SECONDS = _number(float, 0, True, "a number of seconds (or 90s, 30m, 1h)", units=True)
 POSITIVE_RATE = _number(float, 0, True, "a number of requests per second")
 
 
@@ -140,8 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=SECONDS,
         default=1800.0,
         metavar="S",
-        help="one deadline for the whole run, in seconds; pending targets then are `timeout` "
-        "(default 1800; e.g. --timeout 600)",
+        help="one deadline for the whole run, in seconds (or with a unit: 90s, 30m, 1h); pending targets "
+        "then are `timeout` (default 1800; e.g. --timeout 600 or --timeout 30m)",
     )
     waiting.add_argument(
         "--min-interval",

@@ -155,6 +155,39 @@ def test_bad_input_is_one_line_exit_2_and_no_aws_request(argv: list[str], stdin:
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("args", "timeout", "min_interval", "grace"),
+    [
+        (["--timeout", "600"], 600.0, 2.0, 120.0),
+        (["--timeout", "30m", "--min-interval", "5s", "--not-found-grace", "1.5h"], 1800.0, 5.0, 5400.0),
+        (["--timeout", "90s"], 90.0, 2.0, 120.0),
+    ],
+)
+def test_durations_are_seconds_or_carry_a_unit(
+    args: list[str], timeout: float, min_interval: float, grace: float
+) -> None:
+    # `--timeout 30m` is how the Terraform module's users (gate_options) and CI files write it.
+    code, _, err, waiter = run_cli(["wait", "--workspace-id", "plant-a", *args])
+    assert code == 0, err
+    policy = waiter.calls[0][1]
+    assert (policy.timeout, policy.min_interval, policy.not_found_grace) == (timeout, min_interval, grace)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("30min", "argument --timeout: expected a number of seconds (or 90s, 30m, 1h), got '30min'"),
+        ("m", "argument --timeout: expected a number of seconds (or 90s, 30m, 1h), got 'm'"),
+        ("-1m", "argument --timeout: must be 0 or more, got -1m"),
+        ("infh", "argument --timeout: must be 0 or more, got infh"),
+    ],
+)
+def test_a_bad_duration_is_one_line_exit_2(value: str, message: str) -> None:
+    code, _, err, waiter = run_cli(["wait", "--workspace-id", "plant-a", f"--timeout={value}"])
+    assert code == 2 and waiter.calls == []
+    assert err.strip().endswith(message), err
+
+
 def test_no_region_anywhere_is_bad_input(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_REGION")
     code, _, err, waiter = run_cli(["wait", "--workspace-id", "plant-a"])
