@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.6"
+  # As terraform/sync-gate (terraform_data: Terraform 1.4; any OpenTofu).
+  required_version = ">= 1.4"
 
   required_providers {
     # The AWS provider has no IoT TwinMaker resources; awscc (Cloud Control) has the workspace and the
