@@ -52,7 +52,7 @@ variable "sync_jobs" {
 variable "gate_options" {
   description = <<-EOT
     Extra arguments for `twinmaker-gate wait`, one list element per argument, e.g.
-    ["--timeout", "1800", "--check-resources"] or ["--endpoint-url", "http://127.0.0.1:4566"].
+    ["--timeout", "30m", "--check-resources"] or ["--endpoint-url", "http://127.0.0.1:4566"].
     They are passed as they are, never through a shell.
   EOT
   type        = list(string)

@@ -164,7 +164,7 @@ class TofuProject:
         """The local endpoint and waiting knobs that make one gate take about the job's timeline."""
         return [
             "--endpoint-url", self.endpoint.url, "--region", REGION,
-            "--min-interval", "0.2", "--max-interval", "0.5", "--timeout", "30", "--not-found-grace", "10",
+            "--min-interval", "0.2", "--max-interval", "0.5", "--timeout", "1m", "--not-found-grace", "10",
         ]  # fmt: skip
 
     def run(self, *args: str, check: bool = False) -> Run:

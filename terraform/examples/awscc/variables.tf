@@ -26,5 +26,5 @@ variable "tags" {
 variable "gate_options" {
   description = "Extra `twinmaker-gate wait` arguments (see terraform/sync-gate)."
   type        = list(string)
-  default     = ["--timeout", "1800", "--check-resources"]
+  default     = ["--timeout", "30m", "--check-resources"]
 }
