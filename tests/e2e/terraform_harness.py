@@ -45,13 +45,14 @@ TIMELINES: dict[str, Any] = {
             {"at": 1.5, "state": "ACTIVE"},
         ]
     },
-    # Not visible for its first second (eventual consistency right after CreateSyncJob).
+    # Not visible for its first two seconds (eventual consistency right after CreateSyncJob). Two, not
+    # one: the gates of one apply start within a second of each other even on a busy machine.
     "late-active": {
-        "notFound": [[0, 1]],
+        "notFound": [[0, 2]],
         "states": [
             {"at": 0, "state": "CREATING"},
-            {"at": 1.5, "state": "INITIALIZING"},
-            {"at": 2, "state": "ACTIVE"},
+            {"at": 2, "state": "INITIALIZING"},
+            {"at": 2.5, "state": "ACTIVE"},
         ],
     },
     "error": {
@@ -59,7 +60,7 @@ TIMELINES: dict[str, Any] = {
             {"at": 0, "state": "CREATING"},
             {"at": 0.5, "state": "INITIALIZING"},
             {
-                "at": 1.5,
+                "at": 2,
                 "state": "ERROR",
                 "error": {
                     "code": "SYNC_PROCESSING_ERROR",

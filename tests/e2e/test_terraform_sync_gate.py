@@ -8,7 +8,9 @@ bad input fails at `plan` with the module's own message.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -56,20 +58,33 @@ def test_plan_shows_one_gate_per_job_and_calls_nothing(tofu: TofuProject) -> Non
 
 
 def test_apply_passes_when_every_job_ends_active_and_outputs_feed_the_cli(tofu: TofuProject) -> None:
-    tofu.set_jobs(JOBS)
+    # The assembly job names its region; the press job takes the gate's (--region in gate_options).
+    tofu.set_jobs(
+        {**JOBS, "assembly": {"workspace_id": "plant-c-assembly", "region": "us-east-1"}},
+        gate_options=[*tofu.gate_options, "--region", "eu-west-1"],
+    )
     tofu.create_jobs({"plant-a-press-line": "active", "plant-c-assembly": "late-active"})
     run = tofu.apply()
     assert run.code == 0, str(run)
-    assert gated_keys(run) == {A, C}
+    c_key = f"us-east-1/{C}"
+    assert gated_keys(run) == {A, c_key}
     # The gate's own lines, attributed to each job's resource: it waited, then let the job pass.
     assert "plant-c-assembly/SITEWISE: not visible yet" in run.stdout
     assert "INITIALIZING -> ACTIVE" in run.stdout
-    for key in (A, C):
+    for key in (A, c_key):
         assert f"{gate_address(key)}: Creation complete" in run.stdout
     assert "Apply complete! Resources: 4 added, 0 changed, 0 destroyed." in run.stdout
+    # A job's own region comes after gate_options, so it wins over their --region.
+    assert re.search(r"plant-a-press-line/SITEWISE +eu-west-1 +active +ACTIVE", run.stdout), run.stdout
+    assert re.search(r"plant-c-assembly/SITEWISE +us-east-1 +active +ACTIVE", run.stdout), run.stdout
 
     # `terraform output -json` is what --terraform-outputs reads: the CLI gates the same jobs from it.
     outputs = tofu.output_json()
+    value = json.loads(outputs)["sync_jobs"]["value"]
+    assert [(j["workspace_id"], j["sync_source"], j["region"]) for j in value] == [
+        ("plant-a-press-line", "SITEWISE", None),
+        ("plant-c-assembly", "SITEWISE", "us-east-1"),
+    ]
     gate = subprocess.run(
         [str(GATE_BIN / "twinmaker-gate"), "wait", "--terraform-outputs", "-", *tofu.gate_options],
         input=outputs, env=tofu.env, capture_output=True, text=True, timeout=60, check=False,
@@ -98,7 +113,6 @@ def test_apply_fails_on_an_error_job_with_code_message_and_failing_resources(tof
     # every sync resource in ERROR with its own code and message.
     assert f"Error: local-exec provisioner error with {gate_address(B)}" in run.text, str(run)
     for expected in (
-        "plant-b-paint-shop/SITEWISE: INITIALIZING -> ERROR",
         "error: SYNC_PROCESSING_ERROR: Sync job finished with errors: 2 of 3 resources failed to sync.",
         "2 resources in ERROR",
         "ENTITY asset-paint-robot-1 (id paint-robot-1): PROCESSING_ERROR: property 'Zones' has data type "
@@ -108,6 +122,9 @@ def test_apply_fails_on_an_error_job_with_code_message_and_failing_resources(tof
     ):
         assert expected in run.text, f"missing {expected!r} in\n{run}"
     assert "asset-conveyor" not in run.text  # IN_SYNC resources are not failures
+    # It waited for the verdict: the job was CREATING or INITIALIZING when first seen (its timeline
+    # starts at the first gate's first request and ends in ERROR two seconds later).
+    assert re.search(r"plant-b-paint-shop/SITEWISE: (CREATING|INITIALIZING) -> ERROR", run.text), str(run)
 
     # The failed gate is tainted: the next plan re-gates that job only; once it is fixed, apply passes.
     plan = tofu.plan()
@@ -146,7 +163,11 @@ def test_a_replaced_job_is_gated_again_and_only_that_job(tofu: TofuProject) -> N
     run = tofu.apply()
     assert run.code == 1, str(run)
     assert gated_keys(run) == {A}
-    assert "plant-a-press-line/SITEWISE: INITIALIZING -> ERROR" in run.text
+    # This job was created just now, on a running clock: the gate may first see it in ERROR already.
+    assert re.search(
+        r"plant-a-press-line/SITEWISE: (\w+ -> )?ERROR \(\d+ polls?\) => error: SYNC_PROCESSING_ERROR",
+        run.text,
+    )
 
     # A job whose identity changes (here its workspace) is a new job: gated; the old gate goes away.
     tofu.create_jobs({"plant-a-press-line": "active", "plant-d-body-shop": "active"})
