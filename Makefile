@@ -41,12 +41,18 @@ $(TOOLS_BIN)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum tools/pulumi/build.
 
 pulumi: $(TOOLS_BIN)/pulumi
 
+# OpenTofu, for the Terraform module's e2e tests (tests/e2e/test_terraform_*.py); same rule as above.
+$(TOOLS_BIN)/tofu: tools/tofu/go.mod tools/tofu/go.sum tools/tofu/build.sh
+	tools/tofu/build.sh $(TOOLS_BIN)
+
+tofu: $(TOOLS_BIN)/tofu
+
 # The newcomer's second command: a real `pulumi up` of this project against the local cloud.
 demo-pulumi: $(STAMP) $(TOOLS_BIN)/pulumi
 	$(PY) -m local_cloud.demo
 
 # End-to-end tests on the real engines (built on first use); not part of `make test`.
-e2e: $(STAMP) $(TOOLS_BIN)/pulumi
+e2e: $(STAMP) $(TOOLS_BIN)/pulumi $(TOOLS_BIN)/tofu
 	$(PY) -m pytest tests/e2e -m e2e
 
 clean:

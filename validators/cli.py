@@ -73,9 +73,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _number(kind: Callable[[str], float], minimum: float, strict: bool, what: str) -> Callable[[str], float]:
+    """An argparse type: `kind(raw)`, at least `minimum` (above it if `strict`), never NaN or infinite."""
+
     def parse(raw: str) -> float:
         try:
-            value = kind(raw)
+            value = kind(raw.strip())
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {what}, got {safe_text(raw, 40)!r}") from None
         if math.isnan(value) or math.isinf(value) or value < minimum or (strict and value == minimum):
