@@ -6,19 +6,25 @@ cloud (file backend in a temporary folder, empty passphrase, no update check, no
 aws and aws-native test doubles as the engine's provider plugins), and runs, on the pinned Pulumi CLI:
 
 1. `pulumi up` of this project's own program: the engine creates the buckets, roles, workspaces and
-   sync jobs, the gate hook waits for each job, and the engine fails the update on plant-b's ERROR;
-2. `pulumi stack output --json | twinmaker-gate wait --pulumi-outputs -`: the pipeline's gate step;
-3. `pulumi destroy` and `pulumi stack rm`.
+   sync jobs, the gate hook waits for each job, and the engine fails the update on plant-b's ERROR.
+   A failed update registers no stack outputs, and the failed job stays in the state;
+2. `pulumi up` again: nothing changed, so no hook runs and the update succeeds (registering the
+   outputs): the engine alone would now call this stack healthy;
+3. `pulumi stack output --json | twinmaker-gate wait --pulumi-outputs -`: the pipeline's gate step,
+   which checks every job of the stack and fails on plant-b again: why pipelines run it after `up`;
+4. `pulumi destroy` and `pulumi stack rm`.
 
 It shows the engine's own output and exits 0 only if the engine failed the update exactly as scripted
-(plant-b named with its code and failing assets, plant-a and plant-c gated ACTIVE), the CLI gate agreed,
-and nothing was left behind (no workspace on the endpoint, nothing in the local account, no stack, no
-process). 1 otherwise; 130/143 when interrupted; 2 when the Pulumi CLI is not built.
+(plant-b named with its code and failing assets, plant-a and plant-c gated ACTIVE), the second `up`
+passed, the CLI gate failed plant-b alone, and nothing was left behind (no workspace on the endpoint,
+nothing in the local account, no stack, no process). 1 otherwise; 130/143 when interrupted; 2 when
+the Pulumi CLI is not built.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -32,6 +38,7 @@ from typing import Any
 from local_cloud.engine import PULUMI_BIN, LocalCloud
 from twinmaker_local import serve
 from twinmaker_local.scenario import BUNDLED_DIR
+from twinmaker_local.stats import read_stats
 
 SCENARIO = BUNDLED_DIR / "pulumi-demo.json"
 STACK = "demo"
@@ -106,7 +113,7 @@ def _check_up(code: int, text: str) -> list[str]:
         if needle not in text:
             problems.append(f"pulumi up's output does not mention {needle!r}")
     for ws in WORKSPACES:
-        if ws != FAILING and f"sync job {ws}/SITEWISE is ACTIVE" not in text:
+        if ws != FAILING and not re.search(rf"sync job {ws}/SITEWISE\S* is ACTIVE", text):
             problems.append(f"the gate hook did not report {ws} ACTIVE")
     return problems
 
@@ -133,6 +140,10 @@ def run_demo(root: Path) -> int:
         _say("\n$ pulumi up --yes --stack demo        # the real engine; the program served in-process")
         up_code, up_text = _stream(cloud, cloud.run_command("up", STACK))
         _say(f"pulumi up exited {up_code}")
+
+        _say("\n$ pulumi up --yes --stack demo        # again: no change, so no hook runs")
+        again_code, again_text = _stream(cloud, cloud.run_command("up", STACK))
+        _say(f"pulumi up exited {again_code}: the engine alone now calls the stack healthy")
 
         _say("\n$ pulumi stack output --json | twinmaker-gate wait --pulumi-outputs - --output json")
         outputs = cloud.pulumi(["stack", "output", "--json", "--stack", STACK], check=True).stdout
@@ -171,9 +182,11 @@ def run_demo(root: Path) -> int:
         _say("\n$ pulumi destroy --yes --stack demo && pulumi stack rm --yes demo")
         destroy_code, _ = _stream(cloud, cloud.run_command("destroy", STACK))
         removed = cloud.pulumi(["stack", "rm", "--yes", "--stack", STACK])
-        left = endpoint.store_snapshot() if hasattr(endpoint, "store_snapshot") else None
+        left = {k: v for k, v in read_stats(endpoint.url)["store"].items() if v}
 
         problems = _check_up(up_code, up_text) + _check_gate(gate.returncode, report)
+        if again_code != 0 or "twinmaker-sync-gate" in again_text:
+            problems.append(f"the second pulumi up exited {again_code} (expected 0, with no hook run)")
         if destroy_code != 0:
             problems.append(f"pulumi destroy exited {destroy_code}")
         if removed.returncode != 0:
@@ -190,7 +203,8 @@ def run_demo(root: Path) -> int:
         return 1
     _say(
         "demo OK: the engine failed `pulumi up` on plant-b's ERROR (code, message and failing assets in its\n"
-        "output), gated plant-a and plant-c ACTIVE, the CLI gate agreed (exit 1), and destroy left nothing."
+        "output) and gated plant-a and plant-c ACTIVE; a second `up` passed without looking; the CLI gate\n"
+        "after it failed plant-b again (exit 1); destroy left nothing behind."
     )
     return 0
 
