@@ -67,10 +67,25 @@ def timeline_error(after: float = 2.0, failing: int = 2) -> dict[str, Any]:
     }
 
 
-def scenario(timelines: Mapping[str, str]) -> dict[str, Any]:
+def scenario(timelines: Mapping[str, str], quota: float | None = None) -> dict[str, Any]:
     """A scenario where the sync job created later in workspace W follows `timelines[W]`
-    ("active" or "error"); jobs in other workspaces go ACTIVE."""
+    ("active" or "error"); jobs in other workspaces go ACTIVE. `quota`: requests per second beyond
+    which the endpoint answers 429 ThrottlingException."""
+    # The quota covers the gate's reads; the providers' creates and deletes are not what is measured.
+    faults = (
+        [
+            {
+                "kind": "throttle",
+                "ratePerSecond": quota,
+                "burst": quota,
+                "operations": ["GetSyncJob", "GetWorkspace", "ListSyncResources"],
+            }
+        ]
+        if quota
+        else []
+    )
     return {
+        "faults": faults,
         "region": REGION,
         "timelines": {"active": timeline_active(), "error": timeline_error()},
         "defaultTimeline": "active",
