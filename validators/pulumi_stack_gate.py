@@ -15,6 +15,7 @@ checked again (one GetSyncJob for a job that is ACTIVE). Never on preview: nothi
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,11 @@ DEFAULT_GATE_MODE = "stack"
 StackWaiter = Callable[[list[Target], WaitPolicy, AwsSettings, Callable[[StateChange], None]], RunResult]
 
 
+#: Set to stop the program's gate run at once (its jobs end `interrupted`): what a Ctrl-C of the
+#: process that hosts the program does (`local_cloud.run`), so the update ends within seconds.
+CANCEL = threading.Event()
+
+
 class SyncJobsFailedError(pulumi.RunError):
     """Some gated jobs did not become ACTIVE; each was reported on its own URN already."""
 
@@ -56,7 +62,31 @@ def _real_wait(
     # Imported here so that building the program (and its tests under mocks) needs no boto3.
     from validators.gate import wait_for_sync_jobs  # noqa: PLC0415
 
-    return wait_for_sync_jobs(targets, policy, aws=aws, on_change=on_change)
+    return wait_for_sync_jobs(targets, policy, aws=aws, on_change=on_change, cancel=CANCEL)
+
+
+def _in_daemon_thread(function: Callable[[], RunResult]) -> asyncio.Future[RunResult]:
+    """`function()` on a daemon thread, as a future of the running loop. Not `asyncio.to_thread`: its
+    worker threads are joined at interpreter exit, so a program interrupted mid-wait would hang there
+    for the rest of the gate's timeout."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[RunResult] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not future.done():
+            outcome()
+
+    def work() -> None:
+        try:
+            result = function()
+        except BaseException as error:  # noqa: BLE001 - handed to the awaiting coroutine
+            # Bound now: `error` is unset when the except block ends, before the loop runs the lambda.
+            loop.call_soon_threadsafe(settle, lambda failure=error: future.set_exception(failure))
+        else:
+            loop.call_soon_threadsafe(settle, lambda: future.set_result(result))
+
+    threading.Thread(target=work, name="twinmaker-stack-gate", daemon=True).start()
+    return future
 
 
 def summary_line_from(failed: Sequence[dict[str, Any]], total: int) -> str:
@@ -114,8 +144,10 @@ def gate_stack(
             return waiter(targets, policy, aws, both)
 
         started = time.monotonic()
-        result = await asyncio.to_thread(
-            narrate, narrated, targets, lambda line: pulumi.log.info(f"{HOOK_NAME}: {line}"), first=heartbeat
+        result = await _in_daemon_thread(
+            lambda: narrate(
+                narrated, targets, lambda line: pulumi.log.info(f"{HOOK_NAME}: {line}"), first=heartbeat
+            )
         )
         failed = []
         for job in result.jobs:

@@ -87,7 +87,8 @@ def scenario(timelines: Mapping[str, str], quota: float | None = None) -> dict[s
     return {
         "faults": faults,
         "region": REGION,
-        "timelines": {"active": timeline_active(), "error": timeline_error()},
+        # "slow": still CREATING long after any test is over (for Ctrl-C while the gate waits).
+        "timelines": {"active": timeline_active(), "error": timeline_error(), "slow": timeline_active(600)},
         "defaultTimeline": "active",
         # Scripts of the jobs `pulumi up` will create (`exists: false`): the timeline starts at CreateSyncJob.
         "syncJobs": [

@@ -6,7 +6,11 @@ in both designs: the stack-level gate (`gateMode: stack`, the default) and the p
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import time
 
 import pytest
 
@@ -156,3 +160,44 @@ def test_destroy_leaves_no_workspace_on_the_endpoint_and_nothing_in_the_account(
     assert d.calls("DeleteWorkspace") == 2
     assert d.cloud.recorded() == {}
     assert d.cloud.stack_resources(d.stack) == []
+
+
+def _running_plugins() -> list[str]:
+    """The local cloud's provider plugins still running (the e2e tests run one engine at a time)."""
+    done = subprocess.run(
+        ["pgrep", "-af", "-m", "local_cloud.aws"], capture_output=True, text=True, check=False
+    )
+    return done.stdout.splitlines()
+
+
+def test_ctrl_c_while_the_gate_waits_ends_within_seconds_and_leaves_a_clean_state(deploy) -> None:
+    d: Deployment = deploy({"slow-1": "slow"})
+    child = subprocess.Popen(
+        d.cloud.run_command("up", d.stack),
+        cwd=d.cloud.work_dir,
+        env=d.cloud.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    deadline = time.monotonic() + 120
+    while d.calls("GetSyncJob") < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert d.calls("GetSyncJob") >= 2, "the gate never started waiting"
+    pressed = time.monotonic()
+    os.killpg(child.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
+    output, _ = child.communicate(timeout=60)
+    took = time.monotonic() - pressed
+    assert child.returncode == 130, output
+    assert took < 15, f"took {took:.1f}s"
+    assert "^C received; cancelling" in output
+    assert "update canceled" in output
+    assert "Traceback" not in output
+    # What the engine records: the job was created and stays in the state, with no pending operation
+    # (so the next `up` needs no `pulumi cancel` or `refresh --clear-pending-creates`).
+    exported = json.loads(d.cloud.pulumi(["stack", "export", "--stack", d.stack], check=True).stdout)
+    assert not exported["deployment"].get("pending_operations")
+    assert any("slow-1-sync-job" in urn for urn in d.sync_job_urns())
+    time.sleep(1)
+    assert _running_plugins() == []  # the CLI stopped its provider plugins: none left running
