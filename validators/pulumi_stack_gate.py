@@ -121,7 +121,7 @@ def gate_stack(
         *[pulumi.Output.all(job.workspace_id, job.sync_source, job.resource.urn) for job in jobs]
     )
 
-    async def run(rows: list[list[str]]) -> list[dict[str, Any]]:
+    async def run(rows: list[Any]) -> list[dict[str, Any]]:
         loop = asyncio.get_running_loop()
         targets = [Target(workspace_id=ws, sync_source=source, region=aws.region) for ws, source, _ in rows]
         resources = {
@@ -181,7 +181,7 @@ def gate_stack(
         if failed:
             raise SyncJobsFailedError(summary_line_from(failed, len(verdicts)))
 
-    verdicts = identities.apply(run)
+    verdicts: pulumi.Output[list[dict[str, Any]]] = identities.apply(run)
     # The update fails here, in an output nobody exports: the SDK awaits it after the stack's outputs
     # are registered, so a failed update still records `syncJobs` for the CLI gate to read.
     verdicts.apply(fail_if_any)
