@@ -146,30 +146,7 @@ def run_demo(root: Path) -> int:
 
         _say("\n$ pulumi stack output --json | twinmaker-gate wait --pulumi-outputs - --output json")
         outputs = cloud.pulumi(["stack", "output", "--json", "--stack", STACK], check=True).stdout
-        gate = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "validators",
-                "wait",
-                "--pulumi-outputs",
-                "-",
-                "--output",
-                "json",
-                "--min-interval",
-                "0.5",
-                "--max-interval",
-                "2",
-                "--timeout",
-                "30",
-            ],
-            input=outputs,
-            env=cloud.env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        gate = cloud.gate(outputs, "--output", "json", "--timeout", "30")
         for line in gate.stderr.splitlines():
             _say("  | " + line)
         try:

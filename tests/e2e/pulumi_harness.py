@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,30 +137,7 @@ class Deployment:
 
     def gate_cli(self, outputs: str) -> subprocess.CompletedProcess[str]:
         """`pulumi stack output --json | twinmaker-gate wait --pulumi-outputs -`, the pipeline's step."""
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "validators",
-                "wait",
-                "--pulumi-outputs",
-                "-",
-                "--endpoint-url",
-                self.endpoint.url,
-                "--min-interval",
-                "0.5",
-                "--max-interval",
-                "1",
-                "--timeout",
-                "60",
-            ],
-            input=outputs,
-            env=self.cloud.env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return self.cloud.gate(outputs, "--endpoint-url", self.endpoint.url, "--timeout", "60")
 
 
 def require_pulumi() -> None:

@@ -164,9 +164,7 @@ def test_destroy_leaves_no_workspace_on_the_endpoint_and_nothing_in_the_account(
 
 def _running_plugins() -> list[str]:
     """The local cloud's provider plugins still running (the e2e tests run one engine at a time)."""
-    done = subprocess.run(
-        ["pgrep", "-af", "local_cloud.aws"], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run(["pgrep", "-af", "local_cloud.aws"], capture_output=True, text=True, check=False)
     return done.stdout.splitlines()
 
 
