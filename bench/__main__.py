@@ -93,6 +93,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--gate-max-rps", type=float, default=10.0, help="deploy: twinmaker-sync:gateMaxRps (default 10)"
     )
+    parser.add_argument(
+        "--errors",
+        type=int,
+        default=None,
+        help="deploy: jobs ending in ERROR (default 1 below 8 workspaces, else 2; 0 shows a design's "
+        "full wall without fail-fast)",
+    )
     parser.add_argument("--logs", type=Path, default=None, help="deploy: write each run's output to DIR")
     args = parser.parse_args(argv)
     names = args.names or list(DEFAULT_NAMES)
@@ -127,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 gate_max_rps=args.gate_max_rps,
                 designs=args.designs,
                 parallels=args.parallel,
+                errors=args.errors,
                 logs=args.logs,
             )
         )

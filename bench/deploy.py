@@ -444,7 +444,7 @@ def render(spec: DeploySpec, jobs: Sequence[Job], rows: Sequence[Row], default: 
                 "timeout" if r.exit_code is None else r.exit_code,
             ]
         )
-    failing = ", ".join(j.workspace_id for j in jobs if j.final == "ERROR")
+    failing = ", ".join(j.workspace_id for j in jobs if j.final == "ERROR") or "none"
     lines = [
         f"## Deploy: real `pulumi up`, {spec.workspaces} workspaces, jobs final within {spec.window:g} s "
         f"of their create (seed {spec.seed})",
