@@ -63,7 +63,12 @@ def test_apply_passes_when_every_job_ends_active_and_outputs_feed_the_cli(tofu: 
         {**JOBS, "assembly": {"workspace_id": "plant-c-assembly", "region": "us-east-1"}},
         gate_options=[*tofu.gate_options, "--region", "eu-west-1"],
     )
-    tofu.create_jobs({"plant-a-press-line": "active", "plant-c-assembly": "late-active"})
+    # Each job where its gate looks for it: the press job in the gate's region (the endpoint, as AWS,
+    # keeps each region's jobs apart).
+    tofu.create_jobs(
+        {"plant-a-press-line": "active", "plant-c-assembly": "late-active"},
+        regions={"plant-a-press-line": "eu-west-1"},
+    )
     run = tofu.apply()
     assert run.code == 0, str(run)
     c_key = f"us-east-1/{C}"
@@ -86,7 +91,9 @@ def test_apply_passes_when_every_job_ends_active_and_outputs_feed_the_cli(tofu: 
         ("plant-c-assembly", "SITEWISE", "us-east-1"),
     ]
     gate = subprocess.run(
-        [str(GATE_BIN / "twinmaker-gate"), "wait", "--terraform-outputs", "-", *tofu.gate_options],
+        # The same options as the module's gate had, so the press job is read in eu-west-1 again.
+        [str(GATE_BIN / "twinmaker-gate"), "wait", "--terraform-outputs", "-", *tofu.gate_options,
+         "--region", "eu-west-1"],
         input=outputs, env=tofu.env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert gate.returncode == 0, gate.stdout + gate.stderr
