@@ -47,6 +47,10 @@ $(TOOLS_BIN)/tofu: tools/tofu/go.mod tools/tofu/go.sum tools/tofu/build.sh
 
 tofu: $(TOOLS_BIN)/tofu
 
+# The newcomer's second command: a real `pulumi up` of this project against the local cloud.
+demo-pulumi: $(STAMP) $(TOOLS_BIN)/pulumi
+	$(PY) -m local_cloud.demo
+
 # End-to-end tests on the real engines (built on first use); not part of `make test`.
 e2e: $(STAMP) $(TOOLS_BIN)/pulumi $(TOOLS_BIN)/tofu
 	$(PY) -m pytest tests/e2e -m e2e

@@ -62,6 +62,9 @@ class OneJobProbe:
     def list_resource_errors(self, target: Target, region: str, cap: int) -> ResourceListing:
         return ResourceListing()
 
+    def workspace_exists(self, target: Target, region: str) -> bool | None:
+        return True  # never asked: this job is never "not found"
+
 
 @dataclass(frozen=True)
 class Trial:

@@ -80,6 +80,8 @@ class ScriptedProbe:
     calls: list[tuple[str, float]] = field(default_factory=list)
     listing_calls: list[str] = field(default_factory=list)
     hook: Callable[[str, float], None] | None = None
+    missing_workspaces: set[str] = field(default_factory=set)  # GetWorkspace says "not found"
+    workspace_calls: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def get_sync_job(self, target: Target, region: str) -> Observation:
@@ -97,6 +99,10 @@ class ScriptedProbe:
         return ResourceListing(
             listing.errors[:cap], listing.truncated or len(listing.errors) > cap, listing.failure
         )
+
+    def workspace_exists(self, target: Target, region: str) -> bool | None:
+        self.workspace_calls.append(target.workspace_id)
+        return target.workspace_id not in self.missing_workspaces
 
     def polls(self, workspace: str) -> list[float]:
         return [t for w, t in self.calls if w == workspace]

@@ -16,6 +16,8 @@ from typing import Any
 
 import pulumi
 
+from validators.durations import DurationError, parse_duration
+
 NAMESPACE = "twinmaker-sync"
 
 #: The service's pattern for a workspace ID (`CreateWorkspace`), 1 to 128 characters. Note that the
@@ -121,12 +123,14 @@ def _timeout(get: Lookup) -> float:
     raw = get(name)
     if raw is None:
         return DEFAULT_GATE_TIMEOUT
+    # The gate's own parser, so `30m` means here what it means to `twinmaker-gate --timeout 30m`.
+    text = raw.strip()
     try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{key(name)}: expected a number of seconds, got {raw!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ConfigError(f"{key(name)}: must be a positive number of seconds, got {raw!r}")
+        value = parse_duration(text[1:] if text.startswith("-") else text)
+    except DurationError as exc:
+        raise ConfigError(f"{key(name)}: {exc}, got {raw!r}") from None
+    if text.startswith("-") or not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{key(name)}: must be a positive duration, got {raw!r}")
     return value
 
 

@@ -141,6 +141,10 @@ class TwinMakerWorkspace(pulumi.ComponentResource):
                 # The role ARN alone does not wait for its inline policy: without this the job can
                 # start before it may read SiteWise, and fail in CREATING.
                 depends_on=[sync_role_policy],
+                # A workspace has at most one job per sync source (CreateSyncJob answers
+                # ConflictException otherwise), so a replacement (`up --replace`, a changed input) must
+                # delete the old job first: the engine's default creates the new one first, and fails.
+                delete_before_replace=True,
                 hooks=hooks,
             ),
         )

@@ -11,7 +11,7 @@ from twinmaker_local.clock import Clock, ManualClock, scaled_clock
 from twinmaker_local.model import TIMELINE_TAG
 from twinmaker_local.scenario import Scenario, ScenarioError, load_scenario
 from twinmaker_local.server import Endpoint, running_endpoint, serve
-from twinmaker_local.stats import Stats
+from twinmaker_local.stats import Stats, read_stats
 
 __all__ = [
     "TIMELINE_TAG",
@@ -22,6 +22,7 @@ __all__ = [
     "ScenarioError",
     "Stats",
     "load_scenario",
+    "read_stats",
     "running_endpoint",
     "scaled_clock",
     "serve",

@@ -2,7 +2,8 @@
 
 Prints the endpoint's URL on the first line of stdout (flushed, so a parent process can read it and
 connect), then serves until SIGINT or SIGTERM and exits 0. A bad scenario or option is one line on
-stderr and exit code 2.
+stderr and exit code 2. Requests are served in the region they are signed for; `GET URL/_local/stats`
+(or `twinmaker_local.read_stats(URL)`) returns the request counters as JSON.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m twinmaker_local",
         description="A local AWS IoT TwinMaker endpoint (workspaces, sync jobs) driven by a scenario file.",
-        epilog="example: python -m twinmaker_local --scenario demo --time-scale 4 --throttle-rps 20",
+        epilog="example: python -m twinmaker_local --scenario demo --time-scale 4 --throttle-rps 20; "
+        "clients need AWS_DISABLE_HOST_PREFIX_INJECTION=true (see docs/endpoint.md); "
+        "counters: GET URL/_local/stats",
     )
     p.add_argument("--scenario", help="scenario JSON file, or the name of a bundled one (e.g. demo)")
     p.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")

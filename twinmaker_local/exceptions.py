@@ -16,7 +16,7 @@ from twinmaker_local import spec
 class TwinMakerError(Exception):
     """An error response: `code` names the shape, `message` is what the client reads."""
 
-    code: ClassVar[str] = "InternalServerException"
+    code: str = "InternalServerException"  # a class attribute, set per instance by InjectedError
     #: Status for codes the model does not define (front-door errors); model errors use the model's.
     fallback_status: ClassVar[int] = 500
     #: What follows the code in `x-amzn-ErrorType` (AWS adds a Coral namespace to front-door errors).
@@ -98,6 +98,53 @@ class MissingAuthenticationTokenException(TwinMakerError):
     code = "MissingAuthenticationTokenException"
     fallback_status = 403
     type_suffix = _CORAL
+
+
+class IncompleteSignatureException(TwinMakerError):
+    """A SigV4 `Authorization` header without its parameters or date, or with a malformed scope.
+
+    The code is what AWS's JSON services send on the wire; the TwinMaker API reference's Common Errors
+    list it as `IncompleteSignature`, HTTP 403.
+    """
+
+    code = "IncompleteSignatureException"
+    fallback_status = 403
+    type_suffix = _CORAL
+
+
+class InvalidSignatureException(TwinMakerError):
+    """A credential scope for another service, another terminator, or a region that cannot exist."""
+
+    code = "InvalidSignatureException"
+    fallback_status = 403
+    type_suffix = _CORAL
+
+
+class ServiceUnavailable(TwinMakerError):
+    """A 503 as JSON, as the API reference's Common Errors name it (not a model error shape)."""
+
+    code = "ServiceUnavailable"
+    fallback_status = 503
+    type_suffix = _CORAL
+
+
+class InjectedError(TwinMakerError):
+    """An error a fault rule scripts with any code and status (model errors keep the model's status)."""
+
+    def __init__(self, code: str, status: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self._status = status
+
+    @property
+    def status(self) -> int:
+        return self._status
+
+    @property
+    def error_type(self) -> str:
+        # Codes outside the model are front-door errors: AWS adds its Coral namespace to those.
+        suffix = "" if spec.error_status(self.code) is not None else _CORAL
+        return self.code + suffix
 
 
 class UnknownOperationException(TwinMakerError):

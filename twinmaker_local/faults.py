@@ -6,8 +6,9 @@ reproducible under a seed) and at most `times` times. Per request the plan decid
 
 * before the operation: the added `latency` (every firing latency rule adds up), then the first firing
   blocking rule: `drop` (close the socket, no response), `throttle` (token bucket -> 429
-  ThrottlingException), `error` (500 InternalServerException as JSON, or 502/503/504 as an HTML page),
-  `deny` (403 AccessDeniedException);
+  ThrottlingException), `error` (500 InternalServerException as JSON, 502/503/504 as an HTML page, or
+  any `code` as a JSON error: `ServiceUnavailable` 503, a model error such as ValidationException with
+  the model's status), `deny` (403 AccessDeniedException);
 * after a successful operation: the first firing body rule: `malformed` (truncated JSON or an HTML page
   with status 200) or `wrong-shape` (a body botocore parses but the model does not allow).
 """
@@ -16,18 +17,27 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from twinmaker_local import spec
 from twinmaker_local._reader import Obj, ScenarioError
 from twinmaker_local.protocol import JSON_TYPE, Response, html_response
 
+CODE_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 BLOCKING_KINDS = ("drop", "throttle", "error", "deny")
 BODY_KINDS = ("malformed", "wrong-shape")
 KINDS = ("latency", *BLOCKING_KINDS, *BODY_KINDS)
 ERROR_STATUSES = (500, 502, 503, 504)
+#: Messages for `error` rules with a `code` and no `message`: AWS's wording where the docs give one.
+DEFAULT_ERROR_MESSAGES = {
+    "InternalServerException": "An internal error occurred. Please retry your request.",
+    "ServiceUnavailable": "The request has failed due to a temporary failure of the server.",
+    "ThrottlingException": "Rate exceeded",
+}
 MALFORMED_BODIES = ("json", "html")
 WRONG_SHAPE_VARIANTS = (
     "missing-status",  # `status` / `state` removed wherever they appear
@@ -47,20 +57,26 @@ class FaultRule:
     kind: str
     operations: frozenset[str] | None = None  # None: every operation
     workspaces: frozenset[str] | None = None  # None: any request, with or without a workspace
+    regions: frozenset[str] | None = None  # None: requests signed for any region
     probability: float = 1.0  # chance to fire per matching request (throttle ignores it)
     times: int | None = None  # fire at most this many times; None: no limit
     rate: float = 1.0  # throttle: tokens added per second
     burst: float = 1.0  # throttle: bucket size (requests allowed at once)
     status: int = 500  # error: HTTP status
+    code: str | None = None  # error: a JSON error with this code (None: by status, see above)
+    message: str = ""  # error with a code: the message
     seconds: float = 0.0  # latency: fixed delay
     jitter: float = 0.0  # latency: plus uniform random [0, jitter)
     body: str = "json"  # malformed: "json" (truncated) or "html"
     variant: str = "missing-status"  # wrong-shape: one of WRONG_SHAPE_VARIANTS
     size: int = 1_000_000  # wrong-shape huge-message: characters
 
-    def matches(self, operation: str, workspace_id: str | None) -> bool:
-        """Whether this rule applies to a request for `operation` (on `workspace_id`, if any)."""
+    def matches(self, operation: str, workspace_id: str | None, region: str | None = None) -> bool:
+        """Whether this rule applies to a request for `operation` (on `workspace_id`, if any), signed
+        for `region`."""
         if self.operations is not None and operation not in self.operations:
+            return False
+        if self.regions is not None and region not in self.regions:
             return False
         return self.workspaces is None or workspace_id in self.workspaces
 
@@ -73,6 +89,7 @@ def parse_fault(data: Any, path: str) -> FaultRule:
         raise ScenarioError(f"{obj.at('kind')}: {kind!r} is not one of {', '.join(KINDS)}")
     operations = frozenset(obj.str_list("operations")) if obj.has("operations") else None
     workspaces = frozenset(obj.str_list("workspaces")) if obj.has("workspaces") else None
+    regions = frozenset(obj.str_list("regions")) if obj.has("regions") else None
     probability = obj.number("probability", 1.0)
     if probability > 1:
         raise ScenarioError(f"{obj.at('probability')}: must be between 0 and 1, not {probability}")
@@ -84,9 +101,7 @@ def parse_fault(data: Any, path: str) -> FaultRule:
         if fields["burst"] < 1:
             raise ScenarioError(f"{obj.at('burst')}: must be >= 1")
     elif kind == "error":
-        fields["status"] = obj.integer("status", 500)
-        if fields["status"] not in ERROR_STATUSES:
-            raise ScenarioError(f"{obj.at('status')}: must be one of {ERROR_STATUSES}")
+        fields.update(_error_fields(obj))
     elif kind == "latency":
         fields["seconds"] = obj.number("seconds")
         fields["jitter"] = obj.number("jitter", 0.0)
@@ -100,7 +115,40 @@ def parse_fault(data: Any, path: str) -> FaultRule:
             raise ScenarioError(f"{obj.at('variant')}: must be one of {', '.join(WRONG_SHAPE_VARIANTS)}")
         fields["size"] = obj.integer("size", 1_000_000, minimum=1)
     obj.done()
-    return FaultRule(kind, operations, workspaces, probability, times, **fields)
+    return FaultRule(kind, operations, workspaces, regions, probability, times, **fields)
+
+
+def _error_fields(obj: Obj) -> dict[str, Any]:
+    """`status` alone (500 JSON, 502/503/504 HTML), or a `code` (+ `status`, `message`) for a JSON error.
+
+    A model error keeps the model's status (a ValidationException is never a 503); any other code needs
+    a status from 400 to 599.
+    """
+    if not obj.has("code"):
+        status = obj.integer("status", 500)
+        if status not in ERROR_STATUSES:
+            raise ScenarioError(
+                f"{obj.at('status')}: must be one of {ERROR_STATUSES} (or give a 'code' for a JSON error)"
+            )
+        if obj.has("message"):
+            raise ScenarioError(f"{obj.at('message')}: only together with 'code'")
+        return {"status": status}
+    code = obj.text("code")
+    if not CODE_PATTERN.fullmatch(code):
+        raise ScenarioError(f"{obj.at('code')}: must be an error code like ValidationException, not {code!r}")
+    model_status = spec.error_status(code)
+    default_status = (
+        model_status if model_status is not None else (503 if code == "ServiceUnavailable" else None)
+    )
+    status = obj.integer("status", default_status)
+    if status is None:
+        raise ScenarioError(f"{obj.at('status')}: required for {code}, which is not an error of the model")
+    if model_status is not None and status != model_status:
+        raise ScenarioError(f"{obj.at('status')}: {code} is HTTP {model_status} in the model, not {status}")
+    if not 400 <= status <= 599:
+        raise ScenarioError(f"{obj.at('status')}: must be an error status (400-599), not {status}")
+    message = obj.text("message", DEFAULT_ERROR_MESSAGES.get(code, f"{code} (injected by twinmaker_local)"))
+    return {"status": status, "code": code, "message": message}
 
 
 @dataclass
@@ -149,33 +197,33 @@ class FaultPlan:
         with self._lock:
             return tuple(s.rule for s in self._states)
 
-    def before(self, operation: str, workspace_id: str | None) -> Before:
+    def before(self, operation: str, workspace_id: str | None, region: str | None = None) -> Before:
         """Decide latency and the blocking fault (if any) for one request."""
         delay = 0.0
         with self._lock:
-            for state in self._matching(operation, workspace_id, ("latency",)):
+            for state in self._matching(operation, workspace_id, region, ("latency",)):
                 if self._fires(state):
                     delay += state.rule.seconds + self._random.uniform(0, state.rule.jitter)
-            for state in self._matching(operation, workspace_id, BLOCKING_KINDS):
+            for state in self._matching(operation, workspace_id, region, BLOCKING_KINDS):
                 fired = self._take_token(state) if state.rule.kind == "throttle" else self._fires(state)
                 if fired:
                     return Before(delay, state.rule)
         return Before(delay, None)
 
-    def after(self, operation: str, workspace_id: str | None) -> FaultRule | None:
+    def after(self, operation: str, workspace_id: str | None, region: str | None = None) -> FaultRule | None:
         """The body fault (malformed / wrong-shape) to apply to a successful response, if any fires."""
         with self._lock:
-            for state in self._matching(operation, workspace_id, BODY_KINDS):
+            for state in self._matching(operation, workspace_id, region, BODY_KINDS):
                 if self._fires(state):
                     return state.rule
         return None
 
     def _matching(
-        self, operation: str, workspace_id: str | None, kinds: tuple[str, ...]
+        self, operation: str, workspace_id: str | None, region: str | None, kinds: tuple[str, ...]
     ) -> Iterator[_RuleState]:
         for state in self._states:
             rule = state.rule
-            if rule.kind in kinds and rule.matches(operation, workspace_id):
+            if rule.kind in kinds and rule.matches(operation, workspace_id, region):
                 if rule.times is not None and state.fired >= rule.times:
                     continue
                 yield state

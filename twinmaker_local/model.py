@@ -8,8 +8,6 @@ which scans that one job's resources.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import bisect
 import json
 import threading
@@ -17,7 +15,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from twinmaker_local.auth import partition
 from twinmaker_local.exceptions import ConflictException, ResourceNotFoundException, ValidationException
+from twinmaker_local.paging import page, token
 from twinmaker_local.scenario import (
     ErrorDetail,
     ResourceSpec,
@@ -27,9 +27,9 @@ from twinmaker_local.scenario import (
     Timeline,
     WorkspaceSpec,
 )
+from twinmaker_local.spec import SUPPORTED_SYNC_SOURCES
 
 TIMELINE_TAG = "twinmaker-local:timeline"
-DEFAULT_PAGE = {"ListWorkspaces": 25, "ListSyncJobs": 50, "ListSyncResources": 50}  # the model's docs
 # Before a timeline's first step (if it does not start at 0) a job reads as CREATING.
 INITIAL_STATE = Step(0.0, "CREATING")
 
@@ -148,18 +148,37 @@ class SyncJob:
         }
 
 
+@dataclass
+class _Region:
+    """One region's workspaces and sync jobs: on AWS each regional endpoint knows only its own."""
+
+    name: str
+    workspaces: dict[str, Workspace] = field(default_factory=dict)
+    workspace_order: list[str] = field(default_factory=list)  # creation order, for paging
+    jobs: dict[tuple[str, str], SyncJob] = field(default_factory=dict)
+    jobs_by_workspace: dict[str, list[str]] = field(default_factory=dict)  # -> sources, creation order
+
+    def insert_workspace(self, ws: Workspace) -> None:
+        if ws.workspace_id not in self.workspaces:
+            self.workspace_order.append(ws.workspace_id)
+        self.workspaces[ws.workspace_id] = ws
+
+
 class Store:
-    """Every workspace and sync job of one endpoint, behind one lock; `clock` gives epoch seconds."""
+    """Every region's workspaces and sync jobs, behind one lock; `clock` gives epoch seconds.
+
+    Each operation takes the validated input and the region the request was signed for (None: the
+    scenario's `region`); a workspace made in one region is not found in another.
+    """
 
     def __init__(self, scenario: Scenario, clock: Callable[[], float]) -> None:
         self.scenario = scenario
         self.clock = clock
         self.timelines: dict[str, Timeline] = dict(scenario.timelines)
         self._lock = threading.RLock()
-        self._workspaces: dict[str, Workspace] = {}
-        self._workspace_order: list[str] = []  # creation order, for paging
-        self._jobs: dict[tuple[str, str], SyncJob] = {}
-        self._jobs_by_workspace: dict[str, list[str]] = {}  # workspace -> sync sources, creation order
+        self._regions: dict[str, _Region] = {}
+        #: (region, workspace, source) -> the timeline of a job that CreateSyncJob makes later
+        self._scripts: dict[tuple[str, str, str], Timeline] = {}
         for ws in scenario.workspaces:
             self.add_workspace(ws)
         for job in scenario.sync_jobs:
@@ -170,10 +189,11 @@ class Store:
     def add_workspace(self, spec: WorkspaceSpec) -> None:
         """Create (or replace the attributes of) a workspace as if it had been made just now."""
         with self._lock:
-            existing = self._workspaces.get(spec.workspace_id)
+            region = self._region(spec.region)
+            existing = region.workspaces.get(spec.workspace_id)
             ws = Workspace(
                 spec.workspace_id,
-                self.workspace_arn(spec.workspace_id),
+                self.workspace_arn(spec.workspace_id, region.name),
                 existing.created if existing else self.clock(),
                 spec.description,
                 spec.role,
@@ -182,18 +202,26 @@ class Store:
                 {},
                 spec.sync_job_timeline,
             )
-            self._insert_workspace(ws)
+            region.insert_workspace(ws)
 
-    def add_sync_job(self, spec: SyncJobSpec, tags: Mapping[str, str] | None = None) -> SyncJob:
-        """Create a sync job now, replacing one with the same key; its workspace is made if missing."""
+    def add_sync_job(self, spec: SyncJobSpec, tags: Mapping[str, str] | None = None) -> SyncJob | None:
+        """Create a sync job now, replacing one with the same key; its workspace is made if missing.
+
+        A spec with `exists=False` creates nothing: it scripts the job a later CreateSyncJob makes for
+        that region, workspace and source (and returns None).
+        """
         with self._lock:
-            if spec.workspace_id not in self._workspaces:
-                self.add_workspace(WorkspaceSpec(spec.workspace_id))
+            region = self._region(spec.region)
+            if not spec.exists:
+                self._scripts[(region.name, spec.workspace_id, spec.sync_source)] = spec.timeline
+                return None
+            if spec.workspace_id not in region.workspaces:
+                self.add_workspace(WorkspaceSpec(spec.workspace_id, region=region.name))
             key = (spec.workspace_id, spec.sync_source)
-            job = SyncJob(spec, self.job_arn(*key), self.clock(), tags or {})
-            if key not in self._jobs:
-                self._jobs_by_workspace.setdefault(spec.workspace_id, []).append(spec.sync_source)
-            self._jobs[key] = job
+            job = SyncJob(spec, self.job_arn(*key, region=region.name), self.clock(), tags or {})
+            if key not in region.jobs:
+                region.jobs_by_workspace.setdefault(spec.workspace_id, []).append(spec.sync_source)
+            region.jobs[key] = job
             return job
 
     def add_timeline(self, name: str, timeline: Timeline) -> None:
@@ -201,28 +229,34 @@ class Store:
         with self._lock:
             self.timelines[name] = timeline
 
-    def workspace_arn(self, workspace_id: str) -> str:
-        s = self.scenario
-        return f"arn:aws:iottwinmaker:{s.region}:{s.account_id}:workspace/{workspace_id}"
+    def workspace_arn(self, workspace_id: str, region: str | None = None) -> str:
+        """The workspace's ARN in `region` (default: the scenario's), in that region's partition."""
+        name = region or self.scenario.region
+        return (
+            f"arn:{partition(name)}:iottwinmaker:{name}:{self.scenario.account_id}:workspace/{workspace_id}"
+        )
 
-    def job_arn(self, workspace_id: str, sync_source: str) -> str:
-        return f"{self.workspace_arn(workspace_id)}/sync-job/{sync_source}"
+    def job_arn(self, workspace_id: str, sync_source: str, region: str | None = None) -> str:
+        return f"{self.workspace_arn(workspace_id, region)}/sync-job/{sync_source}"
 
-    def _insert_workspace(self, ws: Workspace) -> None:
-        if ws.workspace_id not in self._workspaces:
-            self._workspace_order.append(ws.workspace_id)
-        self._workspaces[ws.workspace_id] = ws
+    def _region(self, name: str | None) -> _Region:
+        key = name or self.scenario.region
+        region = self._regions.get(key)
+        if region is None:
+            region = self._regions[key] = _Region(key)
+        return region
 
     # -------------------------------------------------------------------------------- workspaces
 
-    def create_workspace(self, p: Mapping[str, Any]) -> dict[str, Any]:
+    def create_workspace(self, p: Mapping[str, Any], region: str | None = None) -> dict[str, Any]:
         with self._lock:
+            r = self._region(region)
             workspace_id = p["workspaceId"]
-            if workspace_id in self._workspaces:
+            if workspace_id in r.workspaces:
                 raise ConflictException(f"Workspace {workspace_id} already exists.")
             ws = Workspace(
                 workspace_id,
-                self.workspace_arn(workspace_id),
+                self.workspace_arn(workspace_id, r.name),
                 self.clock(),
                 p.get("description"),
                 p.get("role"),
@@ -230,12 +264,12 @@ class Store:
                 (),
                 dict(p.get("tags") or {}),
             )
-            self._insert_workspace(ws)
+            r.insert_workspace(ws)
             return {"arn": ws.arn, "creationDateTime": _ts(ws.created)}
 
-    def get_workspace(self, p: Mapping[str, Any]) -> dict[str, Any]:
+    def get_workspace(self, p: Mapping[str, Any], region: str | None = None) -> dict[str, Any]:
         with self._lock:
-            ws = self._workspace(_id_from_arn(p["workspaceId"]))
+            ws = self._workspace(self._region(region), _id_from_arn(p["workspaceId"]))
             out = ws.summary()
             if ws.s3_location is not None:
                 out["s3Location"] = ws.s3_location
@@ -243,105 +277,135 @@ class Store:
                 out["role"] = ws.role
             return out
 
-    def list_workspaces(self, p: Mapping[str, Any]) -> dict[str, Any]:
+    def list_workspaces(self, p: Mapping[str, Any], region: str | None = None) -> dict[str, Any]:
         with self._lock:
-            start, size = _page(p, "ListWorkspaces", "all")
-            ids = self._workspace_order[start : start + size]
-            out: dict[str, Any] = {"workspaceSummaries": [self._workspaces[i].summary() for i in ids]}
-            if start + size < len(self._workspace_order):
-                out["nextToken"] = _token("ListWorkspaces", "all", start + size)
+            r = self._region(region)
+            start, size = page(p, "ListWorkspaces", r.name)
+            ids = r.workspace_order[start : start + size]
+            out: dict[str, Any] = {"workspaceSummaries": [r.workspaces[i].summary() for i in ids]}
+            if start + size < len(r.workspace_order):
+                out["nextToken"] = token("ListWorkspaces", r.name, start + size)
             return out
 
-    def delete_workspace(self, p: Mapping[str, Any]) -> dict[str, Any]:
+    def delete_workspace(self, p: Mapping[str, Any], region: str | None = None) -> dict[str, Any]:
         with self._lock:
+            r = self._region(region)
             workspace_id = p["workspaceId"]
-            self._workspace(workspace_id)
-            if self._live_sources(workspace_id):
+            self._workspace(r, workspace_id)
+            if self._live_sources(r, workspace_id):
+                # The model gives DeleteWorkspace no ConflictException: a refusal is a ValidationException.
                 raise ValidationException(
                     f"Workspace {workspace_id} still has sync jobs; delete them before the workspace."
                 )
-            del self._workspaces[workspace_id]
-            self._workspace_order.remove(workspace_id)
-            self._jobs_by_workspace.pop(workspace_id, None)
+            del r.workspaces[workspace_id]
+            r.workspace_order.remove(workspace_id)
+            r.jobs_by_workspace.pop(workspace_id, None)
             return {"message": f"Workspace {workspace_id} was deleted."}
 
-    def _workspace(self, workspace_id: str) -> Workspace:
-        ws = self._workspaces.get(workspace_id)
+    @staticmethod
+    def _workspace(r: _Region, workspace_id: str) -> Workspace:
+        ws = r.workspaces.get(workspace_id)
         if ws is None:
             raise ResourceNotFoundException(f"Workspace {workspace_id} not found.")
         return ws
 
     # --------------------------------------------------------------------------------- sync jobs
 
-    def create_sync_job(self, p: Mapping[str, Any]) -> dict[str, Any]:
+    def create_sync_job(self, p: Mapping[str, Any], region: str | None = None) -> dict[str, Any]:
         with self._lock:
+            r = self._region(region)
             workspace_id, source = p["workspaceId"], p["syncSource"]
-            ws = self._workspaces.get(workspace_id)
+            if source not in SUPPORTED_SYNC_SOURCES:
+                # The API reference: "Currently the only supported syncSource is SITEWISE". The model has
+                # no enum for it, so the service checks in code; the wording is ours (docs/endpoint.md).
+                raise ValidationException(
+                    f"Sync source '{source}' is not supported. Supported sync sources: "
+                    f"{', '.join(SUPPORTED_SYNC_SOURCES)}."
+                )
+            ws = r.workspaces.get(workspace_id)
             if ws is None:
                 # CreateSyncJob has no ResourceNotFoundException in the model: the service validates.
                 raise ValidationException(f"Workspace {workspace_id} does not exist.")
             now = self.clock()
-            existing = self._jobs.get((workspace_id, source))
+            existing = r.jobs.get((workspace_id, source))
             if existing is not None and not existing.gone(now):
                 raise ConflictException(
                     f"A sync job for {source} already exists in workspace {workspace_id}."
                 )
             tags = dict(p.get("tags") or {})
-            name = tags.get(TIMELINE_TAG) or ws.sync_job_timeline or self.scenario.default_timeline
-            timeline = self.timelines.get(name)
-            if timeline is None:
-                raise ValidationException(f"Unknown twinmaker-local timeline {name!r} (tag {TIMELINE_TAG}).")
-            job = self.add_sync_job(SyncJobSpec(workspace_id, source, p["syncRole"], timeline), tags)
+            timeline = self._timeline_for(r.name, ws, source, tags.get(TIMELINE_TAG))
+            spec = SyncJobSpec(workspace_id, source, p["syncRole"], timeline, region=r.name)
+            job = self.add_sync_job(spec, tags)
+            assert job is not None
             step, _ = job.step(now)
             return {"arn": job.arn, "creationDateTime": _ts(job.created), "state": step.state}
 
-    def get_sync_job(self, p: Mapping[str, Any]) -> dict[str, Any]:
+    def _timeline_for(self, region: str, ws: Workspace, source: str, tagged: str | None) -> Timeline:
+        """A new job's story: the tag's timeline, else the scenario's script for this job, else the
+        workspace's `syncJobTimeline`, else the scenario's `defaultTimeline`."""
+        if tagged is not None:
+            timeline = self.timelines.get(tagged)
+            if timeline is None:
+                raise ValidationException(
+                    f"Unknown twinmaker-local timeline '{tagged}' (tag {TIMELINE_TAG})."
+                )
+            return timeline
+        scripted = self._scripts.get((region, ws.workspace_id, source))
+        if scripted is not None:
+            return scripted
+        return self.timelines[ws.sync_job_timeline or self.scenario.default_timeline]
+
+    def get_sync_job(self, p: Mapping[str, Any], region: str | None = None) -> dict[str, Any]:
         with self._lock:
             workspace_id = p.get("workspaceId")
             if workspace_id is None:
                 raise ValidationException("The workspace query parameter is required.")
             now = self.clock()
-            job = self._job(workspace_id, p["syncSource"], now)
+            job = self._job(self._region(region), workspace_id, p["syncSource"], now)
             if job.hidden(now):
                 raise ResourceNotFoundException(self._job_not_found(workspace_id, p["syncSource"]))
             out = job.summary(now)
             out["syncRole"] = job.sync_role
             return out
 
-    def list_sync_jobs(self, p: Mapping[str, Any]) -> dict[str, Any]:
+    def list_sync_jobs(self, p: Mapping[str, Any], region: str | None = None) -> dict[str, Any]:
         with self._lock:
+            r = self._region(region)
             workspace_id = p["workspaceId"]
-            if workspace_id not in self._workspaces:
+            if workspace_id not in r.workspaces:
                 raise ValidationException(f"Workspace {workspace_id} does not exist.")
             now = self.clock()
-            sources = self._live_sources(workspace_id)
-            start, size = _page(p, "ListSyncJobs", workspace_id)
-            page = sources[start : start + size]
+            sources = self._live_sources(r, workspace_id)
+            scope = f"{r.name}/{workspace_id}"
+            start, size = page(p, "ListSyncJobs", scope)
+            chosen = sources[start : start + size]
             out: dict[str, Any] = {
-                "syncJobSummaries": [self._jobs[(workspace_id, s)].summary(now) for s in page]
+                "syncJobSummaries": [r.jobs[(workspace_id, s)].summary(now) for s in chosen]
             }
             if start + size < len(sources):
-                out["nextToken"] = _token("ListSyncJobs", workspace_id, start + size)
+                out["nextToken"] = token("ListSyncJobs", scope, start + size)
             return out
 
-    def delete_sync_job(self, p: Mapping[str, Any]) -> dict[str, Any]:
+    def delete_sync_job(self, p: Mapping[str, Any], region: str | None = None) -> dict[str, Any]:
         with self._lock:
             now = self.clock()
-            job = self._job(p["workspaceId"], p["syncSource"], now)
+            job = self._job(self._region(region), p["workspaceId"], p["syncSource"], now)
             if job.deleted_at is None:
                 job.deleted_at = now
             return {"state": "DELETING"}
 
-    def list_sync_resources(self, p: Mapping[str, Any]) -> dict[str, Any]:
+    def list_sync_resources(self, p: Mapping[str, Any], region: str | None = None) -> dict[str, Any]:
         with self._lock:
+            r = self._region(region)
             workspace_id, source = p["workspaceId"], p["syncSource"]
             now = self.clock()
-            job = self._jobs.get((workspace_id, source))
+            job = r.jobs.get((workspace_id, source))
             if job is None or job.gone(now):
                 # No ResourceNotFoundException for this operation in the model.
                 raise ValidationException(self._job_not_found(workspace_id, source))
-            positions, scope = self._filtered(job, p.get("filters") or [], now)
-            start, size = _page(p, "ListSyncResources", f"{workspace_id}/{source}/{scope}")
+            positions, filter_scope = self._filtered(job, p.get("filters") or [], now)
+            scope = f"{r.name}/{workspace_id}/{source}/{filter_scope}"
+            start, size = page(p, "ListSyncResources", scope)
             elapsed = now - job.created
             if positions is None:  # no filter: slice directly, O(page)
                 total = len(job.resources)
@@ -353,9 +417,7 @@ class Store:
                 "syncResources": [job.resources[i].summary(job.created, elapsed) for i in chosen]
             }
             if start + size < total:
-                out["nextToken"] = _token(
-                    "ListSyncResources", f"{workspace_id}/{source}/{scope}", start + size
-                )
+                out["nextToken"] = token("ListSyncResources", scope, start + size)
             return out
 
     def _filtered(
@@ -388,8 +450,8 @@ class Store:
             f"({', '.join(sorted(keys))}): use state, resourceType+resourceId or resourceType+externalId."
         )
 
-    def _job(self, workspace_id: str, source: str, now: float) -> SyncJob:
-        job = self._jobs.get((workspace_id, source))
+    def _job(self, r: _Region, workspace_id: str, source: str, now: float) -> SyncJob:
+        job = r.jobs.get((workspace_id, source))
         if job is None or job.gone(now):
             raise ResourceNotFoundException(self._job_not_found(workspace_id, source))
         return job
@@ -398,22 +460,35 @@ class Store:
     def _job_not_found(workspace_id: str, source: str) -> str:
         return f"Sync job for sync source {source} in workspace {workspace_id} not found."
 
-    def _live_sources(self, workspace_id: str) -> list[str]:
+    def _live_sources(self, r: _Region, workspace_id: str) -> list[str]:
         """The workspace's sync sources whose jobs still exist; purges finished deletions."""
         now = self.clock()
-        sources = self._jobs_by_workspace.get(workspace_id, [])
-        live = [s for s in sources if not self._jobs[(workspace_id, s)].gone(now)]
+        sources = r.jobs_by_workspace.get(workspace_id, [])
+        live = [s for s in sources if not r.jobs[(workspace_id, s)].gone(now)]
         if len(live) != len(sources):
             for s in sources:
                 if s not in live:
-                    del self._jobs[(workspace_id, s)]
-            self._jobs_by_workspace[workspace_id] = live
+                    del r.jobs[(workspace_id, s)]
+            r.jobs_by_workspace[workspace_id] = live
         return live
 
-    def counts(self) -> dict[str, int]:
-        """How many workspaces and sync jobs the store holds (for stats and benchmarks)."""
+    def counts(self, region: str | None = None) -> dict[str, int]:
+        """How many workspaces and sync jobs the store holds (all regions, or one), for stats and tests.
+
+        Jobs past their DELETING phase are not counted: they no longer exist.
+        """
         with self._lock:
-            return {"workspaces": len(self._workspaces), "syncJobs": len(self._jobs)}
+            now = self.clock()
+            regions = [self._region(region)] if region is not None else list(self._regions.values())
+            return {
+                "workspaces": sum(len(r.workspaces) for r in regions),
+                "syncJobs": sum(not j.gone(now) for r in regions for j in r.jobs.values()),
+            }
+
+    def regions(self) -> list[str]:
+        """The regions that hold (or held) anything, in the order they were first used."""
+        with self._lock:
+            return list(self._regions)
 
 
 def _id_from_arn(value: str) -> str:
@@ -422,30 +497,6 @@ def _id_from_arn(value: str) -> str:
         _, _, rest = value.partition(":workspace/")
         return rest.split("/", 1)[0] or value
     return value
-
-
-def _token(operation: str, scope: str, offset: int) -> str:
-    raw = json.dumps({"op": operation, "scope": scope, "offset": offset}).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def _page(p: Mapping[str, Any], operation: str, scope: str) -> tuple[int, int]:
-    """(offset, size) for a page: `maxResults` 0 or absent means the documented default.
-
-    A `nextToken` from another listing (operation, workspace, job or filters) is a ValidationException,
-    as a stale or forged token is on AWS.
-    """
-    size = p.get("maxResults") or DEFAULT_PAGE[operation]
-    token = p.get("nextToken")
-    if not token:
-        return 0, size
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if data["op"] != operation or data["scope"] != scope or not isinstance(data["offset"], int):
-            raise ValueError
-        return max(0, data["offset"]), size
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise ValidationException("The nextToken is not valid for this request.") from None
 
 
 __all__ = ["TIMELINE_TAG", "ErrorDetail", "Store", "SyncJob", "Workspace"]

@@ -9,8 +9,9 @@ users in docs/endpoint.md; in short::
       "defaultTimeline": "default",
       "timelines": {"NAME": {"states": [{"at": 0, "state": "CREATING"}, ...],
                               "notFound": [[0, 2]], "resources": [...], "deletingSeconds": 1}},
-      "workspaces": [{"workspaceId": "plant-a", "syncJobTimeline": "NAME", ...}],
-      "syncJobs": [{"workspaceId": "plant-a", "syncSource": "SITEWISE", "timeline": "NAME"}],
+      "workspaces": [{"workspaceId": "plant-a", "region": "eu-west-1", "syncJobTimeline": "NAME", ...}],
+      "syncJobs": [{"workspaceId": "plant-a", "syncSource": "SITEWISE", "timeline": "NAME"},
+                   {"workspaceId": "plant-b", "exists": false, "states": [...]}],
       "credentials": {"expired": ["AKIA..."], "unrecognized": ["AKIA..."]},
       "faults": [{"kind": "throttle", "ratePerSecond": 5, "burst": 5}, ...]
     }
@@ -28,6 +29,7 @@ from typing import Any
 
 from twinmaker_local import spec
 from twinmaker_local._reader import Obj, ScenarioError
+from twinmaker_local.auth import REGION_PATTERN
 from twinmaker_local.faults import FaultRule, parse_fault
 from twinmaker_local.shapes import validate_input
 
@@ -96,7 +98,10 @@ BUILTIN_TIMELINES: Mapping[str, Timeline] = {
 
 @dataclass(frozen=True)
 class WorkspaceSpec:
-    """A workspace that exists when the endpoint starts; `sync_job_timeline` scripts its future jobs."""
+    """A workspace that exists when the endpoint starts; `sync_job_timeline` scripts its future jobs.
+
+    `region` None: the scenario's `region`.
+    """
 
     workspace_id: str
     description: str | None = None
@@ -104,16 +109,20 @@ class WorkspaceSpec:
     s3_location: str | None = None
     linked_services: tuple[str, ...] = ()
     sync_job_timeline: str | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True)
 class SyncJobSpec:
-    """A sync job that exists when the endpoint starts (or is added at run time), with its timeline."""
+    """A sync job with its timeline: one that exists when the endpoint starts (or is added at run
+    time), or, with `exists=False`, the script of the job a later CreateSyncJob will make."""
 
     workspace_id: str
     sync_source: str
     sync_role: str
     timeline: Timeline
+    region: str | None = None
+    exists: bool = True
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,7 @@ def load_scenario(source: Scenario | Mapping[str, Any] | str | Path | None) -> S
 
 def _parse(data: Any, path: str) -> Scenario:
     root = Obj(data, path)
-    region = root.text("region", "us-east-1")
+    region = _region(root, "us-east-1")
     account_id = root.text("accountId", "123456789012")
     if not (len(account_id) == 12 and account_id.isdigit()):
         raise ScenarioError(f"{root.at('accountId')}: must be 12 digits, not {account_id!r}")
@@ -183,8 +192,18 @@ def _parse(data: Any, path: str) -> Scenario:
     scenario = Scenario(region, account_id, seed, default, timelines)
     workspaces = [parse_workspace(item, where, timelines) for where, item in root.items("workspaces")]
     jobs = [parse_sync_job(item, where, scenario) for where, item in root.items("syncJobs")]
-    _no_duplicates([w.workspace_id for w in workspaces], root.at("workspaces"), "workspaceId")
-    _no_duplicates([f"{j.workspace_id}/{j.sync_source}" for j in jobs], root.at("syncJobs"), "sync job")
+    _no_duplicates(
+        [f"{w.workspace_id} in {w.region or region}" for w in workspaces], root.at("workspaces"), "workspace"
+    )
+    _no_duplicates(
+        [
+            f"{j.workspace_id}/{j.sync_source} in {j.region or region}"
+            + ("" if j.exists else " (exists: false)")
+            for j in jobs
+        ],
+        root.at("syncJobs"),
+        "sync job",
+    )
     credentials: dict[str, str] = {}
     if root.has("credentials"):
         creds = root.obj("credentials")
@@ -293,20 +312,43 @@ def parse_workspace(data: Any, path: str, timelines: Mapping[str, Timeline]) -> 
     if timeline is not None and timeline not in timelines:
         raise ScenarioError(f"{obj.at('syncJobTimeline')}: no timeline named {timeline!r}")
     spec_ = WorkspaceSpec(
-        workspace_id, obj.text("description", None), role, s3, obj.str_list("linkedServices"), timeline
+        workspace_id,
+        obj.text("description", None),
+        role,
+        s3,
+        obj.str_list("linkedServices"),
+        timeline,
+        _region(obj, None),
     )
     obj.done()
     return spec_
 
 
 def parse_sync_job(data: Any, path: str, scenario: Scenario) -> SyncJobSpec:
-    """A sync job entry: `timeline` names one, or `states` (+ `notFound`, ...) script it inline."""
+    """A sync job entry: `timeline` names one, or `states` (+ `notFound`, ...) script it inline.
+
+    `exists: false` makes it the script of a job that does not exist yet: the one a later CreateSyncJob
+    makes for this region, workspace and source (its timeline starts at that CreateSyncJob).
+    """
     obj = Obj(data, path)
     workspace_id = obj.text("workspaceId")
     _check_model_string("Id", workspace_id, obj.at("workspaceId"))
     source = obj.text("syncSource", "SITEWISE")
     _check_model_string("SyncSource", source, obj.at("syncSource"))
-    role = obj.text("syncRole", None) or scenario.role_arn(f"{workspace_id}-sync")
+    if source not in spec.SUPPORTED_SYNC_SOURCES:
+        # AWS refuses to create such a job, so no scenario may pretend one exists or will.
+        raise ScenarioError(
+            f"{obj.at('syncSource')}: AWS creates sync jobs only for "
+            f"{', '.join(spec.SUPPORTED_SYNC_SOURCES)}, not {source!r}"
+        )
+    region = _region(obj, None)
+    exists = obj.flag("exists", True)
+    role = obj.text("syncRole", None)
+    if role is not None and not exists:
+        raise ScenarioError(
+            f"{obj.at('syncRole')}: not for a job with exists: false (CreateSyncJob's request names the role)"
+        )
+    role = role or scenario.role_arn(f"{workspace_id}-sync")
     _check_model_string("RoleArn", role, obj.at("syncRole"))
     name = obj.text("timeline", None)
     inline = _timeline_fields(obj, required=False)
@@ -318,7 +360,15 @@ def parse_sync_job(data: Any, path: str, scenario: Scenario) -> SyncJobSpec:
             raise ScenarioError(f"{obj.at('timeline')}: no timeline named {name!r}")
         inline = scenario.timelines[name]
     obj.done()
-    return SyncJobSpec(workspace_id, source, role, inline)
+    return SyncJobSpec(workspace_id, source, role, inline, region, exists)
+
+
+def _region(obj: Obj, default: str | None) -> Any:
+    """An optional `region` key: a name the endpoint can put in a model-valid ARN (`[a-z0-9-]+`)."""
+    region = obj.text("region", default)
+    if region is not None and not REGION_PATTERN.fullmatch(region):
+        raise ScenarioError(f"{obj.at('region')}: {region!r} is not a region name (like eu-west-1)")
+    return region
 
 
 def _check_model_string(shape_name: str, value: str, where: str) -> None:

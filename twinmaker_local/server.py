@@ -219,10 +219,14 @@ class Endpoint:
     def add_sync_job(self, job: Mapping[str, Any]) -> str:
         """Create (or replace) a sync job now from a scenario `syncJobs` entry; returns its ARN.
 
-        Its timeline starts at the current clock, so a test can add a job and then move the clock.
+        Its timeline starts at the current clock, so a test can add a job and then move the clock. An
+        entry with `"exists": false` creates nothing: it scripts the job a later CreateSyncJob makes
+        (the ARN returned is the one that job will have).
         """
         current = dataclasses.replace(self.scenario, timelines=dict(self.store.timelines))
-        return self.store.add_sync_job(parse_sync_job(job, "syncJob", current)).arn
+        spec = parse_sync_job(job, "syncJob", current)
+        self.store.add_sync_job(spec)
+        return self.store.job_arn(spec.workspace_id, spec.sync_source, spec.region)
 
     def set_faults(self, rules: Sequence[Mapping[str, Any]]) -> None:
         """Replace every fault rule (scenario `faults` entries); counters and buckets start afresh."""

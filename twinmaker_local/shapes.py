@@ -38,10 +38,27 @@ def java_pattern(pattern: str) -> re.Pattern[str]:
 def _quote(value: Any) -> str:
     if value is None:
         return "null"
-    text = value if isinstance(value, str) else repr(value)
+    text = java_text(value)
     if len(text) > 64:  # keep error messages readable when a client sends something huge
         text = text[:61] + "..."
     return f"'{text}'"
+
+
+def java_text(value: Any) -> str:
+    """A value as AWS's (Java) validation messages print it: `{state=ERROR}`, `[a, b]`, `true`.
+
+    The service is written in Java and its messages show values with Java's `toString`: maps and
+    structures as `{key=value, ...}`, lists as `[a, b]`, booleans in lower case; never Python's repr.
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{java_text(k)}={java_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(java_text(v) for v in value) + "]"
+    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------- input

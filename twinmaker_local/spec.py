@@ -15,6 +15,8 @@ import botocore.loaders
 from botocore.model import OperationModel, ServiceModel
 
 SERVICE_NAME = "iottwinmaker"
+#: The service name in a SigV4 credential scope (the model's `signingName`).
+SIGNING_NAME = "iottwinmaker"
 
 #: The operations this endpoint implements; the others in the model answer 501.
 IMPLEMENTED_OPERATIONS = frozenset(
@@ -30,6 +32,11 @@ IMPLEMENTED_OPERATIONS = frozenset(
         "ListSyncResources",
     }
 )
+
+
+#: The API reference (CreateSyncJob, syncSource): "Currently the only supported syncSource is SITEWISE".
+#: The model's `SyncSource` is a free pattern, so this list is the service's rule, not the model's.
+SUPPORTED_SYNC_SOURCES = ("SITEWISE",)
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,9 @@ FRONT_DOOR_ERRORS = frozenset(
         "UnrecognizedClientException",
         "ExpiredTokenException",
         "MissingAuthenticationTokenException",
+        "IncompleteSignatureException",
+        "InvalidSignatureException",
+        "ServiceUnavailable",
         "SerializationException",
         "UnknownOperationException",
     }
@@ -42,9 +45,7 @@ class ResponseShapeError(AssertionError):
 def _session(access_key_id: str, secret: str) -> boto3.session.Session:
     # One session per credentials: clients made from it share botocore's loaded models, which makes a
     # new client ~10x cheaper than `boto3.client(...)` and keeps the test suite fast.
-    return boto3.session.Session(
-        aws_access_key_id=access_key_id, aws_secret_access_key=secret, region_name="us-east-1"
-    )
+    return boto3.session.Session(aws_access_key_id=access_key_id, aws_secret_access_key=secret)
 
 
 def boto3_client(
@@ -57,8 +58,10 @@ def boto3_client(
     read_timeout: float = 10.0,
     connect_timeout: float = 5.0,
     parameter_validation: bool = True,
+    region: str = "us-east-1",
 ) -> Any:
-    """An `iottwinmaker` client for `url`; `parameter_validation=False` lets bad input reach the server."""
+    """An `iottwinmaker` client for `url`, signing for `region` (the endpoint serves that region's
+    workspaces and jobs); `parameter_validation=False` lets bad input reach the server."""
     config = Config(
         inject_host_prefix=False,
         # botocore's `max_attempts` counts *retries* (so `max_attempts: 1` means two attempts);
@@ -69,7 +72,7 @@ def boto3_client(
         parameter_validation=parameter_validation,
     )
     client = _session(access_key_id, secret_access_key).client(
-        "iottwinmaker", endpoint_url=url, region_name="us-east-1", config=config
+        "iottwinmaker", endpoint_url=url, region_name=region, config=config
     )
     if check_shapes:
         client.meta.events.register("after-call.iottwinmaker", _check_response)

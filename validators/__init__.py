@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     )
     from validators.policy import PolicyError, WaitPolicy
 
+#: Marks this package as the gate's (`validators.shadow`): a PyPI distribution shares the name.
+__twinmaker_gate__ = True
+
 _EXPORTS = {
     "AwsSettings": "validators.aws_settings",
     "ExitStatus": "validators.model",

@@ -8,4 +8,4 @@ except KeyboardInterrupt:  # Ctrl-C while still importing (boto3 takes a moment)
     sys.exit(130)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(prog="python -m validators"))

@@ -8,6 +8,7 @@ response", never a crash.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -135,6 +136,7 @@ class ClientPool:
         # honoured too, between --region and botocore's own lookup, as the contract promises.
         region = settings.region or os.environ.get("AWS_REGION") or None
         self._session = boto3.session.Session(profile_name=settings.profile, region_name=region)
+        self.profile = settings.profile or os.environ.get("AWS_PROFILE") or None
         self._settings = settings
         self._config = client_config(settings, max_pool)
         self._clients: dict[str, IoTTwinMakerClient] = {}
@@ -152,6 +154,13 @@ class ClientPool:
         return self._session.client(
             "iottwinmaker", region_name=region, endpoint_url=self._settings.endpoint_url, config=config
         )
+
+    def credential_sources(self) -> list[str]:
+        """The credential providers botocore tries for this session, in its order (METHOD names)."""
+        with self._lock:
+            resolver = self._session._session.get_component("credential_provider")
+            providers = getattr(resolver, "providers", [])
+            return [str(method) for p in providers if (method := getattr(p, "METHOD", None))]
 
     def client(self, region: str) -> IoTTwinMakerClient:
         with self._lock:
@@ -272,8 +281,10 @@ class BotoProbe:
         client = self._pool.client(region)
         try:
             response = client.get_sync_job(workspaceId=target.workspace_id, syncSource=target.sync_source)
+        except bexc.NoCredentialsError:
+            return no_credentials_observation(self._pool.credential_sources(), self._pool.profile)
         except (bexc.BotoCoreError, bexc.ClientError) as exc:
-            return observation_from_exception(exc)
+            return mark_unreached(exc, observation_from_exception(exc))
         except Exception as exc:  # noqa: BLE001 - botocore's parser choked on the body: malformed, retried
             return observation_from_unreadable(exc)
         return observation_from_response(cast(Mapping[str, object], response))
@@ -319,3 +330,60 @@ class BotoProbe:
                 # Exactly at the cap with more pages: there is at least one more resource in ERROR.
                 return ResourceListing(tuple(found), True, None, requests)
             token = next_token
+
+    def workspace_exists(self, target: Target, region: str) -> bool | None:
+        """Whether the target's workspace exists (one GetWorkspace, from the run's request budget)."""
+        self._acquire()
+        return workspace_exists(self._pool.client(region), target.workspace_id)
+
+
+def workspace_exists(client: IoTTwinMakerClient, workspace_id: str) -> bool | None:
+    """One GetWorkspace: True / False when the service says so; None for any other answer (access
+    denied to GetWorkspace, throttling, a dead endpoint), which leaves the decision to the grace."""
+    try:
+        client.get_workspace(workspaceId=workspace_id)
+    except bexc.ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        return False if code == "ResourceNotFoundException" else None
+    except Exception:  # noqa: BLE001 - any failure means "cannot tell", never a crash
+        return None
+    return True
+
+
+def mark_unreached(exc: Exception, observation: Observation) -> Observation:
+    """Flag an observation whose request reached no endpoint: botocore's `ConnectionError` family
+    (connection refused, DNS, connect timeout, proxy, TLS). A closed connection or a read timeout
+    did reach something, and is not flagged."""
+    if isinstance(exc, bexc.ConnectionError):
+        return dataclasses.replace(observation, unreached=True)
+    return observation
+
+
+#: What each of botocore's credential providers is, in words a user can act on.
+CREDENTIAL_SOURCE_NAMES = {
+    "env": "environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)",
+    "assume-role": "a role_arn in the profile",
+    "assume-role-with-web-identity": "web identity (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE)",
+    "sso": "AWS IAM Identity Center (sso_* in the profile)",
+    "login": "aws login",
+    "shared-credentials-file": "the credentials file (AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials)",
+    "custom-process": "credential_process in the profile",
+    "config-file": "the config file (AWS_CONFIG_FILE or ~/.aws/config)",
+    "ec2-credentials-file": "the legacy EC2 credentials file",
+    "boto-config": "the legacy boto config file",
+    "container-role": "container credentials (ECS, EKS Pod Identity)",
+    "iam-role": "EC2 instance metadata",
+}
+
+
+def no_credentials_observation(sources: list[str], profile: str | None) -> Observation:
+    """`denied`, with which sources were tried and where to set credentials up."""
+    tried = ", ".join(CREDENTIAL_SOURCE_NAMES.get(s, s) for s in sources) or "botocore's default chain"
+    which = f"profile {profile!r}" if profile else "no profile (AWS_PROFILE is not set)"
+    message = (
+        f"no AWS credentials found for {which}; tried: {tried}. Locally, set AWS_PROFILE (or pass "
+        "--profile) to a profile in ~/.aws/config; in CI, give the job an identity through OIDC "
+        "(GitHub Actions: aws-actions/configure-aws-credentials with role-to-assume; elsewhere "
+        "AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE)"
+    )
+    return Observation(ObservationKind.DENIED, error=ServiceError("NoCredentialsError", message))

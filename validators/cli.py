@@ -24,7 +24,10 @@ from typing import NoReturn, Protocol, TextIO
 from urllib.parse import urlsplit
 
 from validators.aws_settings import AwsSettings, GateConfigError
+from validators.durations import DurationError, parse_duration
+from validators.environment import PREFIX, EnvOption, EnvVarError, apply_environment, boolean
 from validators.inputs import (
+    SUPPORTED_SYNC_SOURCES,
     InputError,
     check_region,
     read_pulumi_outputs,
@@ -36,7 +39,10 @@ from validators.model import DEFAULT_SYNC_SOURCE, ExitStatus, Outcome, RunResult
 from validators.policy import PolicyError, WaitPolicy
 from validators.reports import github, json_report, junit, text
 from validators.reports.files import write_atomic
+from validators.reports.heartbeat import narrate
 from validators.sanitize import redact, safe_text
+from validators.shadow import shadowing_problem
+from validators.version import __version__
 
 PROG = "python -m validators"
 
@@ -66,22 +72,12 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-#: Unit suffixes a duration may carry (`--timeout 30m`): what a Terraform or CI user writes by habit.
-_DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
-
-
-def _number(
-    kind: Callable[[str], float], minimum: float, strict: bool, what: str, units: bool = False
-) -> Callable[[str], float]:
-    """An argparse type: `kind(raw)`, at least `minimum` (above it if `strict`), never NaN or infinite.
-    With `units`, a trailing `s`, `m` or `h` scales the number to seconds (`90s`, `30m`, `1.5h`)."""
+def _number(kind: Callable[[str], float], minimum: float, strict: bool, what: str) -> Callable[[str], float]:
+    """An argparse type: `kind(raw)`, at least `minimum` (above it if `strict`), never NaN or infinite."""
 
     def parse(raw: str) -> float:
-        number, scale = raw.strip(), 1.0
-        if units and number[-1:] in _DURATION_UNITS:
-            number, scale = number[:-1], _DURATION_UNITS[number[-1]]
         try:
-            value = kind(number) * scale
+            value = kind(raw.strip())
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected {what}, got {safe_text(raw, 40)!r}") from None
         if math.isnan(value) or math.isinf(value) or value < minimum or (strict and value == minimum):
@@ -92,8 +88,27 @@ def _number(
     return parse
 
 
-SECONDS = _number(float, 0, False, "a number of seconds (or 90s, 30m, 1h)", units=True)
-POSITIVE_SECONDS = _number(float, 0, True, "a number of seconds (or 90s, 30m, 1h)", units=True)
+def _duration(strict: bool) -> Callable[[str], float]:
+    """A duration option: `90`, `90s`, `30m`, `1h30m` (see `validators.durations`)."""
+
+    def parse(raw: str) -> float:
+        text = raw.strip()
+        negative = text.startswith("-")
+        try:
+            value = parse_duration(text[1:] if negative else text)
+        except DurationError as exc:
+            raise argparse.ArgumentTypeError(f"{exc}, got {safe_text(raw, 40)!r}") from None
+        if negative and value > 0:
+            raise argparse.ArgumentTypeError(f"must be 0 or more, got {safe_text(raw, 40)}")
+        if strict and value == 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, got {safe_text(raw, 40)}")
+        return value
+
+    return parse
+
+
+SECONDS = _duration(strict=False)
+POSITIVE_SECONDS = _duration(strict=True)
 POSITIVE_RATE = _number(float, 0, True, "a number of requests per second")
 
 
@@ -107,17 +122,55 @@ def _positive_int(raw: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Deployment gate for AWS IoT TwinMaker sync jobs.")
+def _output_mode(raw: str) -> str:
+    if raw not in ("text", "json"):
+        raise argparse.ArgumentTypeError(f"expected text or json, got {safe_text(raw, 40)!r}")
+    return raw
+
+
+#: Options a `TWINMAKER_GATE_*` variable may set (flags win), with their defaults. Each `dest` below is
+#: declared with `default=None` so that "not on the command line" can be told from "given".
+ENV_OPTIONS: tuple[EnvOption, ...] = (
+    EnvOption("sync_source", str, DEFAULT_SYNC_SOURCE),
+    EnvOption("timeout", SECONDS, 1800.0),
+    EnvOption("min_interval", POSITIVE_SECONDS, 2.0),
+    EnvOption("max_interval", POSITIVE_SECONDS, 30.0),
+    EnvOption("not_found_grace", SECONDS, 120.0),
+    EnvOption("unreachable_after", POSITIVE_SECONDS, 120.0),
+    EnvOption("heartbeat", SECONDS, 30.0),
+    EnvOption("check_resources", boolean, False),
+    EnvOption("max_concurrency", _positive_int, 32),
+    EnvOption("max_rps", POSITIVE_RATE, 10.0),
+    EnvOption("output", _output_mode, "text"),
+    EnvOption("junit_xml", str, None),
+    EnvOption("no_progress", boolean, False),
+)
+
+
+def _env(dest: str) -> str:
+    return PREFIX + dest.upper()
+
+
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
+    """The parser; `prog` is how the program was invoked (`twinmaker-gate` or `python -m validators`)."""
+    version = f"{prog} {__version__}"
+    parser = _Parser(
+        prog=prog,
+        description=f"twinmaker-gate {__version__}: deployment gate for AWS IoT TwinMaker sync jobs.",
+    )
+    parser.add_argument("--version", action="version", version=version, help="print the version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     wait = commands.add_parser(
         "wait",
         help="wait until sync jobs are ACTIVE, or report why not",
-        description="Poll iottwinmaker GetSyncJob until every target is ACTIVE, or report the service's "
-        "ERROR code and message (and which sync resources failed), as an exit code a pipeline can trust.",
-        epilog=EPILOG,
+        description=f"twinmaker-gate {__version__}. Poll iottwinmaker GetSyncJob until every target is "
+        "ACTIVE, or report the service's ERROR code and message (and which sync resources failed), as an "
+        "exit code a pipeline can trust. Durations take units: 90, 90s, 30m, 1h30m. Every option marked "
+        f"(env ...) can also be set by that variable; a flag wins over it.",
+        epilog=EPILOG.replace("python -m validators", prog),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    wait.add_argument("--version", action="version", version=version, help="print the version and exit")
     targets = wait.add_argument_group("targets (at least one source; sources combine)")
     targets.add_argument(
         "--workspace-id",
@@ -129,10 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     targets.add_argument(
         "--sync-source",
-        default=DEFAULT_SYNC_SOURCE,
         metavar="NAME",
-        help=f"sync source of the --workspace-id targets "
-        f"(default {DEFAULT_SYNC_SOURCE}; e.g. --sync-source SITEWISE)",
+        help=f"sync source of the --workspace-id targets; the service supports "
+        f"{', '.join(sorted(SUPPORTED_SYNC_SOURCES))} (default {DEFAULT_SYNC_SOURCE}; "
+        f"env {_env('sync_source')}; e.g. --sync-source SITEWISE)",
     )
     targets.add_argument(
         "--pulumi-outputs",
@@ -143,61 +196,67 @@ def build_parser() -> argparse.ArgumentParser:
     targets.add_argument(
         "--terraform-outputs",
         metavar="FILE",
-        help="`terraform output -json` output, `-` for stdin; targets are its `sync_jobs` value "
-        "(e.g. --terraform-outputs tf-outputs.json)",
+        help="`terraform output -json` output, `-` for stdin; targets are its `sync_jobs` value, a list "
+        "or a for_each map of objects with workspace_id (e.g. --terraform-outputs tf-outputs.json)",
     )
-    waiting = wait.add_argument_group("waiting")
+    waiting = wait.add_argument_group("waiting (durations: 90, 90s, 30m, 1h30m)")
     waiting.add_argument(
         "--timeout",
         type=SECONDS,
-        default=1800.0,
-        metavar="S",
-        help="one deadline for the whole run, in seconds (or with a unit: 90s, 30m, 1h); pending targets "
-        "then are `timeout` (default 1800; e.g. --timeout 600 or --timeout 30m)",
+        metavar="DURATION",
+        help="one deadline for the whole run; pending targets then are `timeout` "
+        f"(default 30m; env {_env('timeout')}; e.g. --timeout 10m)",
     )
     waiting.add_argument(
         "--min-interval",
         type=POSITIVE_SECONDS,
-        default=2.0,
-        metavar="S",
-        help="shortest pause between two polls of one target (default 2; e.g. --min-interval 5)",
+        metavar="DURATION",
+        help="shortest pause between two polls of one target "
+        f"(default 2s; env {_env('min_interval')}; e.g. --min-interval 5s)",
     )
     waiting.add_argument(
         "--max-interval",
         type=POSITIVE_SECONDS,
-        default=30.0,
-        metavar="S",
-        help="longest pause between two polls of one target (default 30; e.g. --max-interval 60)",
+        metavar="DURATION",
+        help="longest pause between two polls of one target "
+        f"(default 30s; env {_env('max_interval')}; e.g. --max-interval 1m)",
     )
     waiting.add_argument(
         "--not-found-grace",
         type=SECONDS,
-        default=120.0,
-        metavar="S",
-        help="how long ResourceNotFound counts as 'not visible yet' before `not_found` "
-        "(default 120; e.g. --not-found-grace 300)",
+        metavar="DURATION",
+        help="how long ResourceNotFound counts as 'not visible yet' before `not_found`; a job whose "
+        "workspace does not exist either is `not_found` at once "
+        f"(default 2m; env {_env('not_found_grace')}; e.g. --not-found-grace 5m)",
+    )
+    waiting.add_argument(
+        "--unreachable-after",
+        type=POSITIVE_SECONDS,
+        metavar="DURATION",
+        help="a target whose requests reach no endpoint at all (connection refused, DNS, connect "
+        "timeout, proxy) for this long is `unreachable`, before the deadline "
+        f"(default 2m; env {_env('unreachable_after')}; e.g. --unreachable-after 5m)",
     )
     waiting.add_argument(
         "--check-resources",
         action="store_true",
+        default=None,
         help="strict gate: once ACTIVE, any sync resource in state ERROR fails the target "
-        "as `resource_errors` "
-        "(e.g. --check-resources)",
+        f"as `resource_errors` (env {_env('check_resources')}=true; e.g. --check-resources)",
     )
     waiting.add_argument(
         "--max-concurrency",
         type=_positive_int,
-        default=32,
         metavar="N",
-        help="targets in flight at once (default 32; e.g. --max-concurrency 8)",
+        help=f"targets in flight at once "
+        f"(default 32; env {_env('max_concurrency')}; e.g. --max-concurrency 8)",
     )
     waiting.add_argument(
         "--max-rps",
         type=POSITIVE_RATE,
-        default=10.0,
         metavar="R",
         help="API requests per second for the whole run, shared by all targets "
-        "(default 10; e.g. --max-rps 5)",
+        f"(default 10; env {_env('max_rps')}; e.g. --max-rps 5)",
     )
     aws = wait.add_argument_group("AWS (botocore's environment variables work as usual)")
     aws.add_argument(
@@ -214,21 +273,31 @@ def build_parser() -> argparse.ArgumentParser:
     output = wait.add_argument_group("output")
     output.add_argument(
         "--output",
-        choices=("text", "json"),
-        default="text",
+        type=_output_mode,
+        metavar="{text,json}",
         help="text: a line per state change and a summary; json: one JSON document on stdout, "
-        "all else on stderr (default text; e.g. --output json)",
+        f"all else on stderr (default text; env {_env('output')}; e.g. --output json)",
     )
     output.add_argument(
         "--junit-xml",
         metavar="PATH",
         help="also write a JUnit XML report, one testcase per target, atomically "
-        "(e.g. --junit-xml reports/sync.xml)",
+        f"(env {_env('junit_xml')}; e.g. --junit-xml reports/sync.xml)",
+    )
+    output.add_argument(
+        "--heartbeat",
+        type=SECONDS,
+        metavar="DURATION",
+        help="off a terminal, when nothing changed for this long, a line per group of waiting jobs "
+        "says so; the pause grows with the wait (up to 5m); 0 turns it off "
+        f"(default 30s; env {_env('heartbeat')}; e.g. --heartbeat 1m)",
     )
     output.add_argument(
         "--no-progress",
         action="store_true",
-        help="plain lines even on a terminal, no live display (e.g. --no-progress)",
+        default=None,
+        help=f"plain lines even on a terminal, no live display (env {_env('no_progress')}=true; "
+        "e.g. --no-progress)",
     )
     return parser
 
@@ -243,6 +312,7 @@ class Plan:
     output: str
     junit_xml: str | None
     progress: bool
+    heartbeat: float = 30.0  # first heartbeat after this much silence; 0: none
 
 
 def _endpoint_url(raw: str | None) -> str | None:
@@ -278,6 +348,7 @@ def plan_from_args(args: argparse.Namespace, stdin: TextIO) -> Plan:
             check_resources=args.check_resources,
             max_concurrency=args.max_concurrency,
             max_rps=args.max_rps,
+            unreachable_after=args.unreachable_after,
         )
     except PolicyError as exc:
         raise UsageError(str(exc)) from None
@@ -286,7 +357,7 @@ def plan_from_args(args: argparse.Namespace, stdin: TextIO) -> Plan:
     if args.junit_xml is not None and os.path.isdir(args.junit_xml):
         raise UsageError(f"--junit-xml {safe_text(args.junit_xml, 200)!r} is a directory; name a file")
     aws = AwsSettings(region=args.region, profile=args.profile, endpoint_url=_endpoint_url(args.endpoint_url))
-    return Plan(targets, policy, aws, args.output, args.junit_xml, not args.no_progress)
+    return Plan(targets, policy, aws, args.output, args.junit_xml, not args.no_progress, args.heartbeat)
 
 
 class _Interrupted(Exception):
@@ -338,7 +409,8 @@ class _Out:
     """The two streams: `data` (stdout) and `people` (stdout in text mode, stderr in json mode).
     A closed pipe (`| head`) silences a stream instead of raising: the run and its reports go on."""
 
-    def __init__(self, stdout: TextIO, stderr: TextIO, output: str) -> None:
+    def __init__(self, stdout: TextIO, stderr: TextIO, output: str, prog: str = PROG) -> None:
+        self.prog = prog
         self.stdout = stdout
         self.stderr = stderr
         self.people = stdout if output == "text" else stderr
@@ -384,10 +456,25 @@ def _is_tty(stream: TextIO) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class Clocks:
+    """Time for the heartbeats: the clock, and the ticker's wait (`True` = stop). Injected by tests."""
+
+    clock: Callable[[], float] = time.monotonic
+    wait: Callable[[float], bool] | None = None
+
+
 def run_plan(
-    plan: Plan, out: _Out, environ: Mapping[str, str], waiter: Waiter, signals: _Signals
+    plan: Plan,
+    out: _Out,
+    environ: Mapping[str, str],
+    waiter: Waiter,
+    signals: _Signals,
+    *,
+    clocks: Clocks | None = None,
 ) -> RunResult:
     """Run the wait and write every report; the result says which reports could not be written."""
+    clocks = clocks or Clocks()
     targets = _unique_targets(plan)
     progress = None
     if plan.progress and _is_tty(out.people) and environ.get("TERM") != "dumb":
@@ -395,20 +482,25 @@ def run_plan(
 
         progress = LiveProgress(targets, stream=out.people)
 
-    def on_change(change: StateChange) -> None:
-        if progress is not None:
-            progress.update(change)
-        else:
-            out.write(out.people, text.format_change(change))
+    def wait(on_change: Callable[[StateChange], None]) -> RunResult:
+        return waiter(targets, plan.policy, aws=plan.aws, on_change=on_change, cancel=signals.cancel)
 
     signals.running = True
     if progress is not None:
         progress.start()
-    try:
-        result = waiter(targets, plan.policy, aws=plan.aws, on_change=on_change, cancel=signals.cancel)
-    finally:
-        if progress is not None:
+        try:
+            result = wait(progress.update)
+        finally:
             progress.stop()
+    else:
+        result = narrate(
+            wait,
+            targets,
+            lambda line: out.write(out.people, line),
+            first=plan.heartbeat,
+            clock=clocks.clock,
+            wait=clocks.wait,
+        )
     # "Interrupted" means a signal came before a verdict: one that lands after every target has its
     # verdict changes nothing.
     if signals.received is not None and any(j.outcome is Outcome.INTERRUPTED for j in result.jobs):
@@ -436,7 +528,7 @@ def _write_reports(plan: Plan, out: _Out, environ: Mapping[str, str], result: Ru
             problems.append(f"GITHUB_STEP_SUMMARY: {safe_text(str(exc.strerror or exc))}")
     result = dataclasses.replace(result, report_errors=tuple(problems))
     for problem in problems:
-        out.write(out.stderr, f"{PROG} wait: warning: could not write report: {problem}")
+        out.write(out.stderr, f"{out.prog} wait: warning: could not write report: {problem}")
     if in_actions:
         for line in github.annotations(result):
             out.write(out.people, line)
@@ -462,37 +554,44 @@ def main(
     stderr: TextIO | None = None,
     environ: Mapping[str, str] | None = None,
     waiter: Waiter | None = None,
+    prog: str = PROG,
+    clocks: Clocks | None = None,
 ) -> int:
     """Run the CLI; return the exit code (see `ExitStatus` and the contract's outcome table).
 
     `waiter` defaults to `validators.gate.wait_for_sync_jobs`, imported only when a run starts, so
-    `--help` and bad input answer without loading boto3."""
+    `--help` and bad input answer without loading boto3. `prog` is how the program was invoked, for
+    `--help` and messages. Options missing from `argv` come from `TWINMAKER_GATE_*` in `environ`."""
     argv = list(sys.argv[1:] if argv is None else argv)
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     environ = os.environ if environ is None else environ
-    bootstrap = _Out(stdout, stderr, "json")
+    bootstrap = _Out(stdout, stderr, "json", prog)
     with _Signals() as signals:
         try:
-            args = build_parser().parse_args(argv)
+            if (shadow := shadowing_problem()) is not None:
+                raise UsageError(shadow)
+            args = build_parser(prog).parse_args(argv)
             if args.command != "wait":
                 raise UsageError("choose a command: wait (see --help)")
+            for warning in apply_environment(args, ENV_OPTIONS, environ):
+                bootstrap.write(stderr, f"{prog} wait: warning: {safe_text(warning, 600)}")
             plan = plan_from_args(args, stdin)
-            out = _Out(stdout, stderr, plan.output)
-            result = run_plan(plan, out, environ, waiter or _default_waiter(), signals)
-        except (UsageError, InputError, GateConfigError) as exc:
-            bootstrap.write(stderr, f"{PROG} wait: error: {safe_text(redact(str(exc)), 600)}")
+            out = _Out(stdout, stderr, plan.output, prog)
+            result = run_plan(plan, out, environ, waiter or _default_waiter(), signals, clocks=clocks)
+        except (UsageError, InputError, GateConfigError, EnvVarError) as exc:
+            bootstrap.write(stderr, f"{prog} wait: error: {safe_text(redact(str(exc)), 600)}")
             return ExitStatus.USAGE
         except SystemExit as exc:  # --help and --version exit through argparse
             return int(exc.code or 0) if not isinstance(exc.code, str) else ExitStatus.USAGE
         except _Interrupted as exc:
-            bootstrap.write(stderr, f"{PROG} wait: interrupted ({signal.Signals(exc.status - 128).name})")
+            bootstrap.write(stderr, f"{prog} wait: interrupted ({signal.Signals(exc.status - 128).name})")
             return exc.status
         except KeyboardInterrupt:  # no handler of ours (not the main thread)
-            bootstrap.write(stderr, f"{PROG} wait: interrupted")
+            bootstrap.write(stderr, f"{prog} wait: interrupted")
             return ExitStatus.SIGINT
     return int(result.exit_status)
 
 
 def console_main() -> None:
-    """Entry point of the `twinmaker-gate` console script."""
-    sys.exit(main())
+    """Entry point of the `twinmaker-gate` console script: named as it was invoked."""
+    sys.exit(main(prog=os.path.basename(sys.argv[0]) or "twinmaker-gate"))

@@ -6,7 +6,7 @@ a row in a parametrised test table (tests/unit/test_decision.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from validators.model import FAILURE_STATES, PENDING_STATES, TARGET_STATES, Outcome
 from validators.observation import Observation, ObservationKind, ResourceListing
@@ -41,6 +41,7 @@ class Progress:
     last_state: str | None = None  # the last state the service reported
     not_found_since: float | None = None  # when the current run of ResourceNotFound began
     read_anything: bool = False  # a state or a not-found was ever read (else: only transient errors)
+    unreached_since: float | None = None  # when the current run of requests that reached nothing began
 
 
 def decide(
@@ -50,9 +51,11 @@ def decide(
 
     - ACTIVE is the target; ERROR fails with the service's reason; CREATING/INITIALIZING are pending
       (`timeout` once the deadline has passed); DELETING and any unknown state are `unexpected_state`.
-    - ResourceNotFound is "not visible yet" until it has lasted `not_found_grace`, then `not_found`.
+    - ResourceNotFound is "not visible yet" until it has lasted `not_found_grace`, then `not_found`;
+      at once when the workspace does not exist either (no grace makes a missing workspace appear).
     - Access denied / bad credentials -> `denied`, ValidationException -> `invalid`, at once.
-    - Transient errors never end a target before the deadline; at it, see `decide_at_deadline`.
+    - Requests that reach no endpoint at all for `unreachable_after` -> `unreachable`, before the deadline.
+    - Other transient errors never end a target before the deadline; at it, see `decide_at_deadline`.
     """
     past_deadline = now >= deadline - TIME_EPSILON
     if obs.kind is ObservationKind.STATE:
@@ -66,13 +69,17 @@ def decide(
         return Verdict(Outcome.UNEXPECTED_STATE)
     if obs.kind is ObservationKind.NOT_FOUND:
         since = progress.not_found_since if progress.not_found_since is not None else now
-        if now - since >= policy.not_found_grace - TIME_EPSILON:
+        if obs.workspace_missing or now - since >= policy.not_found_grace - TIME_EPSILON:
             return Verdict(Outcome.NOT_FOUND)
         return Verdict(Outcome.TIMEOUT) if past_deadline else KeepWaiting(note=obs.note)
     if obs.kind is ObservationKind.DENIED:
         return Verdict(Outcome.DENIED)
     if obs.kind is ObservationKind.INVALID:
         return Verdict(Outcome.INVALID)
+    if obs.unreached:
+        since = progress.unreached_since if progress.unreached_since is not None else now
+        if now - since >= policy.unreachable_after - TIME_EPSILON:
+            return Verdict(Outcome.UNREACHABLE)
     if past_deadline:
         return Verdict(decide_at_deadline(progress))
     return KeepWaiting(note=obs.note, retry_soon=True)
@@ -95,13 +102,17 @@ def decide_at_deadline(progress: Progress, *, polled: bool = True) -> Outcome:
 
 
 def advance(progress: Progress, obs: Observation, *, now: float) -> Progress:
-    """The progress after an observation (the not-found run restarts whenever anything else is read)."""
+    """The progress after an observation. The not-found run restarts whenever anything else is read;
+    the unreached run restarts whenever any request is answered (a 5xx or a throttle is an answer)."""
     if obs.kind is ObservationKind.NOT_FOUND:
         since = progress.not_found_since if progress.not_found_since is not None else now
         return Progress(progress.last_state, since, read_anything=True)
     if obs.kind is ObservationKind.STATE:
         return Progress(obs.state, None, read_anything=True)
-    return progress
+    if obs.unreached:
+        since = progress.unreached_since if progress.unreached_since is not None else now
+        return replace(progress, unreached_since=since)
+    return replace(progress, unreached_since=None)
 
 
 def needs_resource_listing(obs: Observation, policy: WaitPolicy) -> bool:

@@ -3,6 +3,7 @@ both call `wait_for_sync_jobs`; everything it wires together is injectable for t
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -42,7 +43,20 @@ def open_pool(aws: AwsSettings, policy: WaitPolicy) -> ClientPool:
     try:
         return ClientPool(aws, max_pool=policy.max_concurrency)
     except bexc.ProfileNotFound as exc:
-        raise GateConfigError(f"--profile: {exc}") from None
+        raise GateConfigError(_profile_problem(aws, exc)) from None
+
+
+def _profile_problem(aws: AwsSettings, exc: Exception) -> str:
+    """Blame the profile on whoever named it: the --profile flag, or the environment variable."""
+    if aws.profile is not None:
+        return f"--profile: {exc}"
+    for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        if name := os.environ.get(variable):
+            return (
+                f"{variable}={safe_text(name, 80)}: {exc}; set {variable} to a profile of your AWS config "
+                "(AWS_CONFIG_FILE or ~/.aws/config; `aws configure list-profiles` lists them), or unset it"
+            )
+    return f"AWS config: {exc}"
 
 
 def resolve_regions(targets: Sequence[Target], pool: ClientPool) -> list[tuple[Target, str]]:

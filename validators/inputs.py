@@ -29,6 +29,10 @@ WORKSPACE_ID_PATTERN = r"[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+"
 WORKSPACE_ID_MAX = 128
 #: The service's pattern for a sync source (`syncSource`), matched in full.
 SYNC_SOURCE_PATTERN = r"[a-zA-Z_0-9]+"
+#: The sync sources TwinMaker supports (CreateSyncJob: "SITEWISE" is the only one). Anything else that
+#: matches the pattern is polled until the deadline without ever existing, so it is refused up front,
+#: as the Pulumi program's config and the policy pack refuse it.
+SUPPORTED_SYNC_SOURCES = frozenset({"SITEWISE"})
 #: An AWS region name: a partition prefix, one or more words, a number. Lenient on purpose, so that
 #: `us-gov-west-1`, `cn-north-1`, `us-isob-east-1` and `eusc-de-east-1` pass, and typos such as
 #: `eu-west`, `EU-WEST-1` or `eu_west_1` do not.
@@ -95,9 +99,13 @@ def _check_workspace_id(value: str) -> str | None:
 
 
 def _check_sync_source(value: str) -> str | None:
-    """Why `value` is not a valid sync source, or None when it is."""
+    """Why `value` is not a supported sync source, or None when it is."""
+    allowed = ", ".join(sorted(SUPPORTED_SYNC_SOURCES))
     if not _SYNC_SOURCE.fullmatch(value):
-        return f"is not a sync source (letters, digits and '_' only, such as {DEFAULT_SYNC_SOURCE})"
+        return f"is not a sync source (letters, digits and '_' only); allowed values: {allowed}"
+    if value not in SUPPORTED_SYNC_SOURCES:
+        upper = " (sync sources are upper case)" if value.upper() in SUPPORTED_SYNC_SOURCES else ""
+        return f"is not a sync source the service supports{upper}; allowed values: {allowed}"
     return None
 
 
@@ -113,7 +121,8 @@ def targets_from_flags(workspace_ids: Sequence[str], sync_source: str) -> list[T
 
     Rule: each ID must fully match the service's pattern `[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+` and be
     1 to 128 characters (so a one-character ID, which the pattern cannot match, is refused as the
-    service would refuse it); the sync source must match `[a-zA-Z_0-9]+`. The sync source is checked
+    service would refuse it); the sync source must be one the service supports
+    (`SUPPORTED_SYNC_SOURCES`). The sync source is checked
     even when no ID is given, since the option was still mistyped.
     Duplicates are kept (the gate drops them once regions are resolved).
     """
@@ -150,21 +159,41 @@ def _secret_hint(value: object, where: str, origin: str) -> None:
         raise InputError(f'{origin}: {where} is "[secret]"; run `pulumi stack output --json --show-secrets`')
 
 
+def _entries(value: object, where: str, origin: str, *, maps: bool) -> list[tuple[str, object]]:
+    """(path shown in messages, item) for each item of a list, or of a `for_each` map when `maps`."""
+    entries: list[tuple[str, object]]
+    if maps and isinstance(value, dict):
+        entries = [(f'{where}["{clean_text(str(k), 80)}"]', item) for k, item in value.items()]
+        if not entries:
+            raise InputError(f"{origin}: {where} is an empty map; there is no sync job to wait for")
+    elif isinstance(value, list):
+        entries = [(f"{where}[{index}]", item) for index, item in enumerate(value)]
+        if not entries:
+            raise InputError(f"{origin}: {where} is an empty list; there is no sync job to wait for")
+    else:
+        shape = "a list (or a for_each map) of objects" if maps else "a list of objects"
+        raise InputError(f"{origin}: {where} must be {shape}, got {_json_type(value)}")
+    return entries
+
+
 def _items(
-    value: object, where: str, origin: str, fields: tuple[str, str, str], secrets: bool
+    value: object,
+    where: str,
+    origin: str,
+    fields: tuple[str, str, str],
+    secrets: bool,
+    *,
+    maps: bool = False,
 ) -> list[Target]:
     """Targets from the list of objects `value` (found at `where`), whose keys are `fields`:
-    (workspace ID, sync source, region). Raises `InputError` on the first bad item."""
+    (workspace ID, sync source, region). With `maps`, a map of such objects (Terraform's `for_each`
+    shape, keyed by anything) is taken too, in its key order. Raises `InputError` on the first bad
+    item."""
     if secrets:
         _secret_hint(value, where, origin)
-    if not isinstance(value, list):
-        raise InputError(f"{origin}: {where} must be a list of objects, got {_json_type(value)}")
-    if not value:
-        raise InputError(f"{origin}: {where} is an empty list; there is no sync job to wait for")
     id_key, source_key, region_key = fields
     targets: list[Target] = []
-    for index, item in enumerate(value):
-        at = f"{where}[{index}]"
+    for at, item in _entries(value, where, origin, maps=maps):
         if secrets:
             _secret_hint(item, at, origin)
         if not isinstance(item, dict):
@@ -221,9 +250,12 @@ def read_pulumi_outputs(text: str, source: str = "-") -> list[Target]:
 def read_terraform_outputs(text: str, source: str = "-") -> list[Target]:
     """Targets from the JSON that `terraform output -json` prints: the output `sync_jobs`.
 
-    `sync_jobs` is `{"sensitive": ..., "type": ..., "value": [...]}`; `value` is a list of objects with
-    `workspace_id` (required), `sync_source` (default SITEWISE) and `region` (default: the run's region).
-    `source` is the file name shown in messages (`-` is stdin).
+    `sync_jobs` is `{"sensitive": ..., "type": ..., "value": ...}`; `value` is a list of objects with
+    `workspace_id` (required), `sync_source` (default SITEWISE) and `region` (default: the run's region),
+    or a map of such objects (an output built with `for k, job in ... : k => {...}` over a `for_each`
+    resource). `source` is the file name shown in messages (`-` is stdin). The output's own value
+    (`terraform output -json sync_jobs`: a list, or a map whose values all have `workspace_id`) is
+    taken as well.
     """
     origin = _origin("--terraform-outputs", source)
     document = _parse_json(text, origin, "terraform output -json")
@@ -232,6 +264,8 @@ def read_terraform_outputs(text: str, source: str = "-") -> list[Target]:
         return _items(document, "sync_jobs", origin, fields, False)
     if not isinstance(document, dict):
         raise InputError(f"{origin}: must be a JSON object of outputs, got {_json_type(document)}")
+    if document and "sync_jobs" not in document and _is_job_map(document, fields[0]):
+        return _items(document, "sync_jobs", origin, fields, False, maps=True)
     if "sync_jobs" not in document:
         raise InputError(f"{origin}: has no output sync_jobs{_available(document)}")
     output = document["sync_jobs"]
@@ -239,7 +273,13 @@ def read_terraform_outputs(text: str, source: str = "-") -> list[Target]:
         raise InputError(
             f'{origin}: sync_jobs must be an object with a "value", as `terraform output -json` prints it'
         )
-    return _items(output["value"], "sync_jobs.value", origin, fields, False)
+    return _items(output["value"], "sync_jobs.value", origin, fields, False, maps=True)
+
+
+def _is_job_map(document: dict[str, object], id_key: str) -> bool:
+    """A `for_each` map printed on its own: every value an object with the workspace ID key (a full
+    `terraform output -json` document has objects with `value` instead)."""
+    return all(isinstance(v, dict) and id_key in v for v in document.values())
 
 
 def _available(document: dict[str, object]) -> str:

@@ -8,6 +8,7 @@ workers only read (GetSyncJob, and ListSyncResources after a verdict that needs 
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import random
 import threading
@@ -29,6 +30,7 @@ from validators.decision import (
     decide_resources,
     needs_resource_listing,
 )
+from validators.durations import format_duration
 from validators.executor import Submitter
 from validators.model import JobResult, Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
@@ -46,6 +48,10 @@ class Probe(Protocol):
     def get_sync_job(self, target: Target, region: str) -> Observation: ...
 
     def list_resource_errors(self, target: Target, region: str, cap: int) -> ResourceListing: ...
+
+    def workspace_exists(self, target: Target, region: str) -> bool | None:
+        """True / False when the service says so (GetWorkspace), None when it could not tell."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,7 @@ class _Tracked:
     resource_errors: tuple[ResourceError, ...] = ()
     truncated: bool = False
     note: str = ""
+    workspace_checked: bool = False  # one GetWorkspace per target, at its first not-found
     result: JobResult | None = None
 
 
@@ -147,7 +154,7 @@ class Poller:
             if delay > 0:
                 return min(wake_at, now + delay)
             heapq.heappop(due)
-            in_flight[self._executor.submit(partial(self._poll, index))] = index
+            in_flight[self._submit(index)] = index
         return wake_at
 
     def _wait(self, in_flight: dict[Future[_PollResult], int], wake_at: float) -> None:
@@ -173,7 +180,7 @@ class Poller:
         for _, index in sorted(due):
             if len(in_flight) >= self._policy.max_concurrency or self._limiter.reserve() > 0:
                 break
-            in_flight[self._executor.submit(partial(self._poll, index))] = index
+            in_flight[self._submit(index)] = index
         settle_until = self._clock() + self._settle
         while in_flight and not self._cancel.is_set():
             # Absorb what has already answered before looking at the clock: a reply that is in is never
@@ -203,13 +210,21 @@ class Poller:
 
     # -- one poll (worker thread) ---------------------------------------------------------------------
 
-    def _poll(self, index: int) -> _PollResult:
-        """GetSyncJob, then the resource listing when the verdict needs it. Runs on a worker thread and
-        touches nothing shared but the probe (and, through it, the thread-safe budget)."""
+    def _submit(self, index: int) -> Future[_PollResult]:
+        """Start one poll; the loop's thread decides here whether it may also look at the workspace."""
+        check_workspace = not self._tracked[index].workspace_checked
+        return self._executor.submit(partial(self._poll, index, check_workspace))
+
+    def _poll(self, index: int, check_workspace: bool = False) -> _PollResult:
+        """GetSyncJob, then the resource listing when the verdict needs it, or, at a target's first
+        not-found, one GetWorkspace. Runs on a worker thread and touches nothing shared but the probe
+        (and, through it, the thread-safe budget)."""
         tracked = self._tracked[index]
         started = self._clock()
         try:
             observation = self._probe.get_sync_job(tracked.target, tracked.region)
+            if check_workspace and observation.kind is ObservationKind.NOT_FOUND:
+                observation = self._check_workspace(tracked, observation)
             listing = None
             if needs_resource_listing(observation, self._policy):
                 listing = self._probe.list_resource_errors(
@@ -220,6 +235,20 @@ class Poller:
             observation, listing = Observation(ObservationKind.TRANSIENT, error=error), None
         return _PollResult(observation, listing, self._clock(), started)
 
+    def _check_workspace(self, tracked: _Tracked, observation: Observation) -> Observation:
+        """A sync job that is not found in a workspace that is not found either is a typo or a deleted
+        workspace, not eventual consistency: say so at once. Anything but a clear "no" (access denied
+        to GetWorkspace, a 5xx) leaves the observation as it was, and the grace decides."""
+        if self._probe.workspace_exists(tracked.target, tracked.region) is not False:
+            return observation
+        workspace = tracked.target.workspace_id
+        return dataclasses.replace(
+            observation,
+            workspace_missing=True,
+            error=ServiceError("ResourceNotFoundException", f"workspace {workspace} not found"),
+            requests=observation.requests + 1,
+        )
+
     # -- absorbing a result (loop thread) -------------------------------------------------------------
 
     def _absorb(self, index: int, poll: _PollResult) -> float | None:
@@ -227,6 +256,8 @@ class Poller:
         tracked = self._tracked[index]
         obs, now = poll.observation, poll.finished_at
         tracked.polls += 1
+        if obs.kind is ObservationKind.NOT_FOUND:
+            tracked.workspace_checked = True
         tracked.requests += obs.requests + (poll.listing.requests if poll.listing else 0)
         self._limiter.charge(obs.requests - 1)  # botocore's own retries spent the quota too
         if obs.throttled:
@@ -277,7 +308,23 @@ class Poller:
                 # Look again exactly when the not-found grace ends, so `not_found` is neither early nor
                 # late. (Once it has passed, e.g. during an outage that followed, back-off rules alone.)
                 limit = min(limit, grace_end)
+        if tracked.progress.unreached_since is not None:
+            # Likewise, look again when `unreachable_after` is up, so a dead endpoint ends on time.
+            unreachable_at = tracked.progress.unreached_since + self._policy.unreachable_after
+            if unreachable_at > now + TIME_EPSILON:
+                limit = min(limit, unreachable_at)
         return next_due(now, pause, limit)
+
+    def _hint(self, tracked: _Tracked, outcome: Outcome, now: float) -> str:
+        """What to check when requests reached nothing: the error alone names only the URL."""
+        since = tracked.progress.unreached_since
+        if outcome is not Outcome.UNREACHABLE or since is None:
+            return ""
+        return (
+            f"no request reached the service for {format_duration(now - since)}; check the region "
+            f"({tracked.region}), the endpoint URL (--endpoint-url, AWS_ENDPOINT_URL_IOTTWINMAKER, "
+            "AWS_ENDPOINT_URL), a VPC endpoint for iottwinmaker, or a proxy (HTTPS_PROXY, NO_PROXY)"
+        )
 
     def _settle_verdict(
         self, tracked: _Tracked, outcome: Outcome, now: float, previous: str | None = None
@@ -301,6 +348,7 @@ class Poller:
             resource_errors=tracked.resource_errors,
             region=tracked.region,
             resource_errors_truncated=tracked.truncated,
+            hint=self._hint(tracked, outcome, now),
         )
         self._on_change(
             StateChange(

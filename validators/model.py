@@ -168,6 +168,7 @@ class JobResult:
     resource_errors: tuple[ResourceError, ...] = ()
     region: str | None = None
     resource_errors_truncated: bool = False
+    hint: str = ""  # what to check next, when the gate knows more than the error says (unreachable)
 
 
 @dataclass(frozen=True)

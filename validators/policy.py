@@ -23,6 +23,10 @@ class WaitPolicy:
     growth: float = 0.1  # the interval is this fraction of the time waited (bounded by min/max)
     jitter: float = 0.1  # each interval is shortened by up to this fraction, so a fleet desynchronises
     resource_error_cap: int = 100  # at most this many failing resources are listed per job
+    # A target whose requests reach no endpoint at all (connection refused, DNS, connect timeouts) for
+    # this long is `unreachable` at once: a wrong region, endpoint URL or proxy does not get better by
+    # waiting out the whole timeout. Any answer from the service (5xx and throttling too) resets it.
+    unreachable_after: float = 120.0
 
     def __post_init__(self) -> None:
         checks: list[tuple[bool, str]] = [
@@ -35,6 +39,7 @@ class WaitPolicy:
             (self.max_rps > 0, "--max-rps must be more than zero"),
             (0 <= self.jitter < 1, "jitter must be in [0, 1)"),
             (self.growth >= 0, "growth must be zero or more"),
+            (self.unreachable_after > 0, "--unreachable-after must be more than zero seconds"),
             (self.resource_error_cap >= 1, "resource_error_cap must be at least 1"),
         ]
         for ok, message in checks:

@@ -12,6 +12,7 @@ never pays for (or needs) the Pulumi SDK. Hooks never run on preview (`on_dry_ru
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -20,6 +21,7 @@ import pulumi
 from validators.aws_settings import AwsSettings
 from validators.model import DEFAULT_SYNC_SOURCE, JobResult, Outcome, RunResult, Target
 from validators.policy import WaitPolicy
+from validators.reports.heartbeat import narrate
 from validators.sanitize import safe_text
 
 HOOK_NAME = "twinmaker-sync-gate"
@@ -52,11 +54,36 @@ class SyncJobGateError(Exception):
         self.result = result
 
 
-def _default_wait(targets: list[Target], policy: WaitPolicy, aws: AwsSettings) -> RunResult:
-    # Imported here so that building the hook (at program start, and under mocks) needs no boto3.
-    from validators.gate import wait_for_sync_jobs  # noqa: PLC0415
+def logged_wait(
+    log: Callable[[str], None],
+    *,
+    heartbeat: float = 30.0,
+    clock: Callable[[], float] = time.monotonic,
+    tick_wait: Callable[[float], bool] | None = None,
+) -> Waiter:
+    """The real wait, narrated to `log` as the CLI narrates it off a terminal: a line per state change
+    and heartbeats while a job sits in one state (`pulumi up` shows them as the stack's info lines, so
+    a long CREATING is not a silent step in CI). `clock` and `tick_wait` are for tests."""
 
-    return wait_for_sync_jobs(targets, policy, aws=aws)
+    def wait(targets: list[Target], policy: WaitPolicy, aws: AwsSettings) -> RunResult:
+        # Imported here so that building the hook (at program start, and under mocks) needs no boto3.
+        from validators.gate import wait_for_sync_jobs  # noqa: PLC0415
+
+        return narrate(
+            lambda on_change: wait_for_sync_jobs(targets, policy, aws=aws, on_change=on_change),
+            targets,
+            lambda line: log(f"{HOOK_NAME}: {line}"),
+            first=heartbeat,
+            clock=clock,
+            wait=tick_wait,
+        )
+
+    return wait
+
+
+def _default_wait(targets: list[Target], policy: WaitPolicy, aws: AwsSettings) -> RunResult:
+    # pulumi.log without a resource logs synchronously (a gRPC call), so it is safe from the wait's threads.
+    return logged_wait(pulumi.log.info)(targets, policy, aws)
 
 
 def failure_message(result: JobResult, check_resources: bool, urn: str | None = None) -> str:
@@ -86,9 +113,11 @@ def failure_message(result: JobResult, check_resources: bool, urn: str | None = 
         )
         if more > 0 or result.resource_errors_truncated:
             lines.append("    - ... more; list them all with the command below")
+    if result.hint:
+        lines.append(f"  {safe_text(result.hint, 400)}")
     region_flag = f" --region {region}" if region else ""
     lines.append(
-        "  Inspect: python -m validators wait "
+        "  Inspect: twinmaker-gate wait "
         f"--workspace-id {target.workspace_id} --sync-source {target.sync_source}{region_flag}"
         f"{' --check-resources' if check_resources else ''}"
     )

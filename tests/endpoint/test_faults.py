@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError, ReadTimeoutError
 
+from twinmaker_local import ScenarioError, load_scenario
 from twinmaker_local.faults import CONTROL_MESSAGE
 
 pytestmark = pytest.mark.http
@@ -69,6 +70,81 @@ def test_gateway_errors_are_html_pages(ep: Any, raw_client: Any, status: int) ->
         raw_client.get_sync_job(**JOB)
     assert _error(exc) == (str(status), status)  # no error type: botocore falls back to the status
     assert exc.value.response["ResponseMetadata"]["HTTPHeaders"]["content-type"] == "text/html"
+
+
+def test_json_service_unavailable_is_a_503_a_client_can_name(ep: Any, twinmaker_client: Any) -> None:
+    ep.set_faults([{"kind": "error", "code": "ServiceUnavailable"}])
+    with pytest.raises(ClientError) as exc:
+        twinmaker_client(ep).get_sync_job(**JOB)  # shape-checked: a front-door error with a message
+    assert _error(exc) == ("ServiceUnavailable", 503)
+    assert exc.value.response["Error"]["Message"] == (
+        "The request has failed due to a temporary failure of the server."
+    )
+    assert exc.value.response["ResponseMetadata"]["HTTPHeaders"]["content-type"] == "application/json"
+    assert ep.stats.by_error["ServiceUnavailable"] == 1
+
+
+def test_internal_server_exception_by_code_is_the_model_500(ep: Any, twinmaker_client: Any) -> None:
+    ep.set_faults([{"kind": "error", "code": "InternalServerException", "message": "boom"}])
+    with pytest.raises(ClientError) as exc:
+        twinmaker_client(ep).list_sync_jobs(workspaceId="ws-1")
+    assert _error(exc) == ("InternalServerException", 500)
+    assert exc.value.response["Error"]["Message"] == "boom"
+
+
+def test_a_4xx_fault_sends_a_model_error_with_the_models_status(ep: Any, twinmaker_client: Any) -> None:
+    ep.set_faults(
+        [
+            {
+                "kind": "error",
+                "code": "ValidationException",
+                "message": "The sync source SITEWISE is not enabled for workspace ws-1.",
+                "operations": ["GetSyncJob"],
+                "times": 1,
+            }
+        ]
+    )
+    client = twinmaker_client(ep)  # a well-formed model error: shapes stay checked
+    with pytest.raises(ClientError) as exc:
+        client.get_sync_job(**JOB)
+    assert _error(exc) == ("ValidationException", 400)
+    assert (
+        exc.value.response["Error"]["Message"]
+        == "The sync source SITEWISE is not enabled for workspace ws-1."
+    )
+    headers = exc.value.response["ResponseMetadata"]["HTTPHeaders"]
+    assert headers["x-amzn-errortype"] == "ValidationException"  # a model error: no Coral suffix
+    assert client.get_sync_job(**JOB)["status"]["state"] == "ERROR"  # `times` spent
+
+
+def test_an_error_code_outside_the_model_needs_a_status_and_gets_the_coral_suffix(
+    ep: Any, raw_client: Any
+) -> None:
+    ep.set_faults([{"kind": "error", "code": "RequestTimeoutException", "status": 408}])
+    with pytest.raises(ClientError) as exc:
+        raw_client.get_sync_job(**JOB)
+    assert _error(exc) == ("RequestTimeoutException", 408)
+    assert exc.value.response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-errortype"].startswith(
+        "RequestTimeoutException:http://internal.amazon.com/coral/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"kind": "error", "code": "ValidationException", "status": 503}, "ValidationException is HTTP 400"),
+        ({"kind": "error", "code": "TeapotException"}, "required for TeapotException, which is not an error"),
+        ({"kind": "error", "code": "Bad Code"}, "must be an error code like ValidationException"),
+        ({"kind": "error", "code": "X", "status": 302}, "must be an error status (400-599), not 302"),
+        ({"kind": "error", "status": 404}, "must be one of (500, 502, 503, 504) (or give a 'code'"),
+        ({"kind": "error", "message": "m"}, "faults[0].message: only together with 'code'"),
+    ],
+)
+def test_bad_error_rules_are_refused_with_one_line(rule: dict[str, Any], message: str) -> None:
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario({"faults": [rule]})
+    assert message in str(exc.value)
+    assert "\n" not in str(exc.value)
 
 
 def test_fault_limited_by_times_then_service_recovers(ep: Any, raw_client: Any) -> None:

@@ -90,6 +90,18 @@ def test_create_sync_job_in_missing_workspace_or_twice(client: Any) -> None:
     assert _code(exc) == ("ConflictException", 409)
 
 
+@pytest.mark.parametrize("source", ["OPCUA", "sitewise", "SITEWISE_2"])
+def test_create_sync_job_refuses_every_source_but_sitewise(client: Any, source: str) -> None:
+    client.create_workspace(workspaceId="ws-2")
+    with pytest.raises(ClientError) as exc:
+        client.create_sync_job(workspaceId="ws-2", syncSource=source, syncRole=ROLE)
+    assert _code(exc) == ("ValidationException", 400)
+    assert exc.value.response["Error"]["Message"] == (
+        f"Sync source '{source}' is not supported. Supported sync sources: SITEWISE."
+    )
+    assert client.list_sync_jobs(workspaceId="ws-2")["syncJobSummaries"] == []
+
+
 def test_get_sync_job_sends_workspace_in_query_and_nests_state(client: Any, basic: Any) -> None:
     basic.clock.advance(5)
     job = client.get_sync_job(workspaceId="ws-1", syncSource="SITEWISE")

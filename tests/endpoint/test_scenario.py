@@ -47,12 +47,16 @@ from twinmaker_local import ScenarioError, load_scenario
         ),
         (
             {"syncJobs": [{"workspaceId": "w1"}, {"workspaceId": "w1"}]},
-            "sync job 'w1/SITEWISE' appears twice",
+            "sync job 'w1/SITEWISE in us-east-1' appears twice",
         ),
         ({"faults": [{"kind": "explode"}]}, "faults[0].kind: 'explode' is not one of latency, drop"),
         (
             {"faults": [{"kind": "error", "status": 404}]},
             "faults[0].status: must be one of (500, 502, 503, 504)",
+        ),
+        (
+            {"syncJobs": [{"workspaceId": "w1", "syncSource": "OPCUA"}]},
+            "syncJobs[0].syncSource: AWS creates sync jobs only for SITEWISE, not 'OPCUA'",
         ),
         ({"faults": [{"kind": "drop", "probability": 2}]}, "faults[0].probability: must be between 0 and 1"),
         ({"accountId": "42"}, "accountId: must be 12 digits, not '42'"),

@@ -14,9 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import urllib3
 from botocore.exceptions import EndpointConnectionError
 
-from twinmaker_local import running_endpoint, scaled_clock, serve
+from twinmaker_local import read_stats, running_endpoint, scaled_clock, serve
 from twinmaker_local.testing import boto3_client
 
 pytestmark = pytest.mark.http
@@ -84,6 +85,7 @@ def test_stats_count_by_operation_and_status(local_endpoint: Any, twinmaker_clie
         "byOperation": {"ListWorkspaces": 1, "GetWorkspace": 2},
         "byStatus": {"200": 2, "404": 1},
         "byError": {"ResourceNotFoundException": 1},
+        "byRegion": {"us-east-1": 3},
     }
     ep.stats.reset()
     assert ep.stats.total == 0
@@ -140,12 +142,37 @@ def test_cli_prints_url_first_then_stops_cleanly_on_sigterm(tmp_path: Any) -> No
         url = proc.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")
         assert boto3_client(url).get_workspace(workspaceId="ws-1")["workspaceId"] == "ws-1"
+        # Another process reads the counters over HTTP (what the engine tests do); reading is not counted.
+        for _ in range(2):
+            stats = read_stats(url)
+            assert (stats["total"], stats["byOperation"], stats["byRegion"]) == (
+                1,
+                {"GetWorkspace": 1},
+                {"us-east-1": 1},
+            )
+        assert stats["store"] == {"workspaces": 1, "syncJobs": 0}
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(5) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_local_routes_answer_json_and_are_not_counted(local_endpoint: Any) -> None:
+    ep = local_endpoint()
+    pool = urllib3.PoolManager(retries=False)
+    try:
+        r = pool.request("GET", ep.url + "/_local/nothing")
+        assert (r.status, r.json()) == (
+            404,
+            {"message": "No twinmaker_local route /_local/nothing; try GET /_local/stats."},
+        )
+        assert pool.request("POST", ep.url + "/_local/stats").status == 405
+        assert pool.request("GET", ep.url + "/_local/stats/").json()["total"] == 0
+    finally:
+        pool.clear()
+    assert ep.stats.total == 0
 
 
 def test_cli_bad_scenario_is_one_line_and_exit_2(tmp_path: Any) -> None:

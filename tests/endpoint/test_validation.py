@@ -10,6 +10,7 @@ import urllib3
 from botocore.exceptions import ClientError
 
 from tests.endpoint.conftest import ROLE
+from twinmaker_local.shapes import java_text
 
 pytestmark = pytest.mark.http
 
@@ -85,7 +86,34 @@ def test_union_filter_with_two_members_is_refused(basic: Any, twinmaker_client: 
         client.list_sync_resources(
             workspaceId="ws-1", syncSource="SITEWISE", filters=[{"state": "ERROR", "resourceType": "ENTITY"}]
         )
-    assert "have exactly one member set" in _error(exc)[2]
+    # The value is named as AWS's Java service prints it, never as a Python dict.
+    assert _error(exc)[2] == (
+        "1 validation error detected: Value '{state=ERROR, resourceType=ENTITY}' at 'filters.1.member' "
+        "failed to satisfy constraint: Member must have exactly one member set (it is a union)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ({"a": [1, True], "b": None}, "{a=[1, true], b=null}"),
+        ([{"state": "ERROR"}], "[{state=ERROR}]"),
+        (False, "false"),
+        ("text", "text"),
+    ],
+)
+def test_values_in_messages_are_printed_as_java_prints_them(value: Any, shown: str) -> None:
+    assert java_text(value) == shown
+
+
+def test_a_list_where_a_string_belongs_is_named_like_java(basic: Any, twinmaker_client: Any) -> None:
+    client = twinmaker_client(basic, parameter_validation=False)
+    with pytest.raises(ClientError) as exc:
+        client.create_workspace(workspaceId="ws-9", description=["a", "b"])
+    assert (
+        "Value '[a, b]' at 'description' failed to satisfy constraint: Member must be a string"
+        in (_error(exc)[2])
+    )
 
 
 def test_bad_role_arn(client: Any) -> None:
@@ -109,7 +137,9 @@ def http() -> Any:
 
 
 SIGNED = {
-    "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/iottwinmaker/aws4_request, ..."
+    "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/us-east-1/iottwinmaker/aws4_request, "
+    "SignedHeaders=host;x-amz-date, Signature=0123abcd",
+    "X-Amz-Date": "20240101T000000Z",
 }
 
 

@@ -22,7 +22,6 @@ from tests.http.harness import (
     run_gate,
     states,
 )
-from twinmaker_local.exceptions import ValidationException
 from twinmaker_local.faults import CONTROL_MESSAGE
 
 pytestmark = pytest.mark.http
@@ -311,23 +310,21 @@ def test_expired_or_unrecognised_credentials_are_denied_without_leaking_the_key(
 
 
 def test_validation_exception_from_the_service_is_invalid_exit_4(
-    endpoint: WallEndpoint, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    endpoint: WallEndpoint, tmp_path: Path
 ) -> None:
     # The CLI checks IDs against the service's own patterns, so no request it sends is invalid to the
-    # endpoint's model checks; a service-side rule is what refuses it, as here (over the real wire).
-    ep = endpoint(
-        job_scenario(
-            "plant-j",
-            states(
-                (0, "CREATING"),
-            ),
-        )
-    )
-
-    def refuse(_params: Any) -> dict[str, Any]:
-        raise ValidationException("The sync source SITEWISE is not enabled for workspace plant-j.")
-
-    monkeypatch.setattr(ep.store, "get_sync_job", refuse)
+    # endpoint's model checks; a service-side rule is what refuses it: here a scripted 4xx fault, sent
+    # over the real wire as the service sends a ValidationException.
+    scenario = job_scenario("plant-j", states((0, "CREATING")))
+    scenario["faults"] = [
+        {
+            "kind": "error",
+            "code": "ValidationException",
+            "message": "The sync source SITEWISE is not enabled for workspace plant-j.",
+            "operations": ["GetSyncJob"],
+        }
+    ]
+    ep = endpoint(scenario)
     report = tmp_path / "gate.xml"
 
     run = run_gate(ep.url, "--workspace-id", "plant-j", "--output", "json", "--junit-xml", str(report))

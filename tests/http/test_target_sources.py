@@ -43,7 +43,10 @@ def terraform_outputs(*jobs: dict[str, Any]) -> str:
 def test_pulumi_outputs_file_gates_every_sync_job_of_the_stack(
     endpoint: WallEndpoint, tmp_path: Path
 ) -> None:
-    ep = endpoint(plant(("plant-a", states((0, "CREATING"), (0.1, "ACTIVE"))), ("plant-b", [ERROR_STEP])))
+    scenario = plant(("plant-a", states((0, "CREATING"), (0.1, "ACTIVE"))), ("plant-b", [ERROR_STEP]))
+    # plant-b lives in Ireland only: read in the default region it would not be found.
+    scenario["workspaces"][1]["region"] = scenario["syncJobs"][1]["region"] = "eu-west-1"
+    ep = endpoint(scenario)
     outputs = tmp_path / "stack-outputs.json"
     outputs.write_text(
         pulumi_outputs(
@@ -61,6 +64,8 @@ def test_pulumi_outputs_file_gates_every_sync_job_of_the_stack(
         ("plant-b", "SITEWISE", "eu-west-1", "error"),  # each target is read in its own region
     ]
     assert run.job("plant-b")["error"] == {"code": "SYNC_CREATING_ERROR", "message": "role"}
+    assert run.job("plant-b")["arn"] == ep.store.job_arn("plant-b", "SITEWISE", region="eu-west-1")
+    assert ep.stats.by_region["eu-west-1"] >= 1
 
 
 def test_pulumi_outputs_on_stdin_combine_with_workspace_ids_without_repeats(endpoint: WallEndpoint) -> None:

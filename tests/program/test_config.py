@@ -17,6 +17,7 @@ from twinmaker_infra.config import (
     parse,
     resolve_region,
 )
+from validators.durations import parse_duration
 
 pytestmark = pytest.mark.program
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +104,7 @@ def test_every_key_is_read() -> None:
         ),
         (
             {"workspaces": [{"id": "a1"}], "gateTimeout": "soon"},
-            "twinmaker-sync:gateTimeout: expected a number",
+            "twinmaker-sync:gateTimeout: expected a duration (such as 90, 90s, 30m, 1h or 1h30m)",
         ),
         (
             {"workspaces": [{"id": "a1"}], "gateTimeout": "0"},
@@ -115,7 +116,7 @@ def test_every_key_is_read() -> None:
         ),
         (
             {"workspaces": [{"id": "a1"}], "gateTimeout": "inf"},
-            "twinmaker-sync:gateTimeout: must be a positive",
+            "twinmaker-sync:gateTimeout: expected a duration",
         ),
         (
             {"workspaces": [{"id": "a1"}], "gateEnabled": "yes"},
@@ -169,7 +170,9 @@ def test_pulumi_yaml_declares_every_key_with_a_description() -> None:
     # The declared defaults are the parser's defaults.
     defaults = parse(lookup(workspaces=[{"id": "a1"}]))
     assert declared["gateEnabled"]["default"] is defaults.gate.enabled
-    assert declared["gateTimeout"]["default"] == defaults.gate.timeout
+    # Untyped on purpose: `type: integer` would make the Pulumi CLI refuse "30m".
+    assert "type" not in declared["gateTimeout"]
+    assert parse_duration(declared["gateTimeout"]["default"]) == defaults.gate.timeout
     assert declared["gateCheckResources"]["default"] is defaults.gate.check_resources
     assert declared["protect"]["default"] is defaults.protect
     assert declared["retainOnDelete"]["default"] is defaults.retain_on_delete
@@ -186,3 +189,8 @@ def test_example_stack_parses_with_two_workspaces() -> None:
     settings = parse(raw.get)
     assert [w.id for w in settings.workspaces] == ["plant-a", "plant_b"]
     assert resolve_region(example["aws:region"], example["aws-native:region"]) == "eu-west-1"
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [("1800", 1800), ("30m", 1800), ("1h30m", 5400), ("90s", 90)])
+def test_gate_timeout_takes_seconds_or_a_duration(raw: str, seconds: float) -> None:
+    assert parse(lookup(workspaces=[{"id": "a1"}], gateTimeout=raw)).gate.timeout == seconds

@@ -103,7 +103,9 @@ def test_hook_gets_the_policy_and_region_from_config(
 ) -> None:
     """The program's own hook object, called with a job's outputs, hands the gate the configured policy."""
     waiter = ScriptedWaiter(Outcome.ACTIVE, "ACTIVE")
-    monkeypatch.setattr(validators.gate, "wait_for_sync_jobs", lambda t, p, *, aws: waiter(list(t), p, aws))
+    monkeypatch.setattr(
+        validators.gate, "wait_for_sync_jobs", lambda t, p, *, aws, on_change=None: waiter(list(t), p, aws)
+    )
     run_async(run.namespace["gate_hook"].callback(hook_args("plant_b")))
     [(targets, policy, aws)] = waiter.calls
     assert targets == [Target("plant_b", "SITEWISE", REGION)]
@@ -150,8 +152,7 @@ def test_error_job_raises_with_code_message_and_failing_resources() -> None:
             "  Resources in ERROR (2):",
             "    - ENTITY asset-1: PROCESSING_ERROR: property 'Temp' has type STRUCT",
             "    - COMPONENT_TYPE model-9: PROCESSING_ERROR: too many properties",
-            "  Inspect: python -m validators wait --workspace-id plant-a --sync-source SITEWISE "
-            "--region eu-west-1",
+            "  Inspect: twinmaker-gate wait --workspace-id plant-a --sync-source SITEWISE --region eu-west-1",
             "  The sync job stays in the stack; fix the cause, then re-create it with `pulumi up --replace "
             "'urn:pulumi:test::twinmaker-sync::aws-native:iottwinmaker:SyncJob::plant-a-sync-job'`.",
         ]
@@ -330,3 +331,46 @@ def test_real_gate_fails_an_error_job_on_the_local_endpoint(local_aws: Any) -> N
     assert message.startswith("TwinMaker sync job line-bad/SITEWISE in us-east-1 ended in ERROR (state ERROR")
     assert "  Service error SYNC_PROCESSING_ERROR: 1 of 2 resources failed to sync." in message
     assert "    - ENTITY asset-7: PROCESSING_ERROR: property 'Zone' is a STRUCT" in message
+
+
+# --------------------------------------------------------------------------- what the hook logs
+
+
+def test_the_hook_logs_changes_and_heartbeats_as_the_cli_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pulumi up` shows the hook's info lines: a long CREATING is narrated, not silent (fake clock)."""
+    import threading
+
+    from validators.model import StateChange
+    from validators.pulumi_hook import logged_wait
+
+    now = [0.0]
+    started, done = threading.Event(), threading.Event()
+
+    def tick_wait(seconds: float) -> bool:  # the heartbeat ticker's wait, on the fake clock
+        assert started.wait(5)
+        now[0] += seconds
+        if now[0] > 65:
+            done.set()
+            return True
+        return False
+
+    def fake_gate(
+        targets: list[Target], policy: WaitPolicy, *, aws: AwsSettings, on_change: Any
+    ) -> RunResult:
+        on_change(StateChange(targets[0], "CREATING", None, 0.0, 1))
+        started.set()
+        assert done.wait(5)
+        job = JobResult(targets[0], Outcome.ACTIVE, "ACTIVE", polls=9, elapsed_seconds=70.0)
+        on_change(StateChange(targets[0], "ACTIVE", "CREATING", 70.0, 9, "active", job))
+        return RunResult(jobs=(job,), elapsed_seconds=70.0)
+
+    monkeypatch.setattr(validators.gate, "wait_for_sync_jobs", fake_gate)
+    lines: list[str] = []
+    waiter = logged_wait(lines.append, clock=lambda: now[0], tick_wait=tick_wait)
+    run_async(gate(waiter)(hook_args()))
+    assert lines == [
+        f"{HOOK_NAME}: [    0.0s] plant-a/SITEWISE@{REGION}: CREATING (1 poll)",
+        f"{HOOK_NAME}: [   30.0s] waiting: 1 job CREATING for 30s: plant-a/SITEWISE@{REGION}",
+        f"{HOOK_NAME}: [   60.0s] waiting: 1 job CREATING for 1m: plant-a/SITEWISE@{REGION}",
+        f"{HOOK_NAME}: [   70.0s] plant-a/SITEWISE@{REGION}: CREATING -> ACTIVE (9 polls) => active",
+    ]

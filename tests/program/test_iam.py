@@ -11,6 +11,8 @@ from parliament import analyze_policy_string  # type: ignore[import-untyped]
 
 from tests.program.harness import ACCOUNT, REGION, ProgramRun, load_program, stack_config
 from twinmaker_infra import outputs as keys
+from twinmaker_infra.bucket import bucket_prefix
+from twinmaker_infra.workspace import role_name_prefix
 
 pytestmark = pytest.mark.program
 
@@ -208,7 +210,13 @@ def test_gate_ci_policy_is_minimal_and_clean() -> None:
             {
                 "Sid": "ReadTwinMakerSyncJobs",
                 "Effect": "Allow",
-                "Action": ["iottwinmaker:GetSyncJob", "iottwinmaker:ListSyncResources"],
+                # GetWorkspace tells a missing workspace from a job not visible yet; without it the
+                # gate still works, and waits out the not-found grace instead.
+                "Action": [
+                    "iottwinmaker:GetSyncJob",
+                    "iottwinmaker:GetWorkspace",
+                    "iottwinmaker:ListSyncResources",
+                ],
                 # Both actions require the workspace and the sync-job resource types; the account is
                 # a placeholder (AWS's documentation account) that users replace.
                 "Resource": [
@@ -219,3 +227,68 @@ def test_gate_ci_policy_is_minimal_and_clean() -> None:
         ],
     }
     assert lint(document) == []
+
+
+#: What parliament reports on the deployer's policy that no policy for this program can avoid: it creates
+#: roles and writes their inline policies (permissions management), and it writes the workspace bucket's
+#: policy, which could grant object access the deployer lacks itself (resource policy escalation).
+#: Scoped by name prefix (`tm-*` roles, `twinmaker-*` buckets) and by iam:PassedToService instead.
+DEPLOYER_INHERENT = {
+    ("PERMISSIONS_MANAGEMENT_ACTIONS", ""),
+    *(
+        (
+            "RESOURCE_POLICY_PRIVILEGE_ESCALATION",
+            f"Possible resource policy privilege escalation on arn:aws:s3:::twinmaker-* due to s3:{action} "
+            "not being allowed, but does allow s3:PutBucketPolicy",
+        )
+        for action in ("GetObject", "PutObject", "DeleteObject")
+    ),
+}
+
+
+def deployer_policy() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((ROOT / "iam" / "deployer-policy.json").read_text())
+    return document
+
+
+def test_deployer_policy_lints_clean_but_for_what_deploying_roles_and_buckets_needs() -> None:
+    assert set(lint(deployer_policy())) == DEPLOYER_INHERENT
+
+
+def test_deployer_policy_covers_what_pulumi_up_of_this_program_calls() -> None:
+    statements = {s["Sid"]: s for s in deployer_policy()["Statement"]}
+    actions = {
+        a
+        for s in statements.values()
+        for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    }
+    # aws-native creates the workspace and the sync job through Cloud Control (IAM prefix cloudformation).
+    assert {"cloudformation:CreateResource", "cloudformation:GetResourceRequestStatus"} <= actions
+    assert {
+        "iottwinmaker:CreateWorkspace",
+        "iottwinmaker:CreateSyncJob",
+        "iottwinmaker:DeleteSyncJob",
+    } <= actions
+    # the gate hook runs as the deployer
+    assert {
+        "iottwinmaker:GetSyncJob",
+        "iottwinmaker:ListSyncResources",
+        "iottwinmaker:GetWorkspace",
+    } <= actions
+    assert {"iam:CreateRole", "iam:PutRolePolicy", "s3:CreateBucket", "s3:PutBucketPolicy"} <= actions
+    passing = statements["PassRolesToTwinMakerOnly"]
+    assert passing["Action"] == "iam:PassRole"
+    assert passing["Condition"] == {"StringEquals": {"iam:PassedToService": "iottwinmaker.amazonaws.com"}}
+    # the names the program gives its roles and buckets are what the policy allows
+    assert role_name_prefix("plant-a", "sync").startswith("tm-")
+    assert bucket_prefix("plant-a").startswith("twinmaker-")
+
+
+def test_the_deployer_lint_is_live() -> None:
+    """A broader statement is a new finding, so the allowance above cannot hide a regression."""
+    document = deployer_policy()
+    document["Statement"].append(
+        {"Effect": "Allow", "Action": "iottwinmaker:DeleteWorkspace", "Resource": "*"}
+    )
+    new = [finding for finding in lint(document) if finding not in list(DEPLOYER_INHERENT)]
+    assert new == [("RESOURCE_STAR", ["iottwinmaker:DeleteWorkspace"])]

@@ -119,7 +119,11 @@ def test_exit_code_per_outcome_and_their_order(outcomes: dict[str, Outcome], exp
             "",
             "argument --timeout: must be 0 or more, got -1",
         ),
-        (["wait", "--workspace-id", "ok1", "--timeout", "soon"], "", "argument --timeout: expected a number"),
+        (
+            ["wait", "--workspace-id", "ok1", "--timeout", "soon"],
+            "",
+            "argument --timeout: expected a duration",
+        ),
         (["wait", "--workspace-id", "ok1", "--timeout", "nan"], "", "argument --timeout"),
         (
             ["wait", "--workspace-id", "ok1", "--min-interval", "0"],
@@ -155,39 +159,6 @@ def test_bad_input_is_one_line_exit_2_and_no_aws_request(argv: list[str], stdin:
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize(
-    ("args", "timeout", "min_interval", "grace"),
-    [
-        (["--timeout", "600"], 600.0, 2.0, 120.0),
-        (["--timeout", "30m", "--min-interval", "5s", "--not-found-grace", "1.5h"], 1800.0, 5.0, 5400.0),
-        (["--timeout", "90s"], 90.0, 2.0, 120.0),
-    ],
-)
-def test_durations_are_seconds_or_carry_a_unit(
-    args: list[str], timeout: float, min_interval: float, grace: float
-) -> None:
-    # `--timeout 30m` is how the Terraform module's users (gate_options) and CI files write it.
-    code, _, err, waiter = run_cli(["wait", "--workspace-id", "plant-a", *args])
-    assert code == 0, err
-    policy = waiter.calls[0][1]
-    assert (policy.timeout, policy.min_interval, policy.not_found_grace) == (timeout, min_interval, grace)
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        ("30min", "argument --timeout: expected a number of seconds (or 90s, 30m, 1h), got '30min'"),
-        ("m", "argument --timeout: expected a number of seconds (or 90s, 30m, 1h), got 'm'"),
-        ("-1m", "argument --timeout: must be 0 or more, got -1m"),
-        ("infh", "argument --timeout: must be 0 or more, got infh"),
-    ],
-)
-def test_a_bad_duration_is_one_line_exit_2(value: str, message: str) -> None:
-    code, _, err, waiter = run_cli(["wait", "--workspace-id", "plant-a", f"--timeout={value}"])
-    assert code == 2 and waiter.calls == []
-    assert err.strip().endswith(message), err
-
-
 def test_no_region_anywhere_is_bad_input(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_REGION")
     code, _, err, waiter = run_cli(["wait", "--workspace-id", "plant-a"])
@@ -213,7 +184,10 @@ def test_help_lists_every_contract_option_with_an_example(capsys: pytest.Capture
     if contract.exists():
         import re
 
-        options |= set(re.findall(r"`(--[a-z-]+)", contract.read_text()))
+        # Only the command's own section: other sections name other tools' flags (`pulumi --parallel`).
+        text = contract.read_text()
+        section = text.split("## Command", 1)[-1].split("\n## ", 1)[0]
+        options |= set(re.findall(r"`(--[a-z-]+)", section))
     for option in options:
         assert option in help_text, option
     assert help_text.count("e.g.") >= 16
@@ -430,3 +404,136 @@ def test_signals_arriving_together_are_one_interrupt_and_the_reports_are_written
     assert code == 130
     assert "result: interrupted (SIGINT), exit code 130" in out
     assert ET.parse(report).getroot().find(".//skipped") is not None
+
+
+# --- settings a pipeline sets, versions and names (issue 14) --------------------------------------
+
+
+def test_durations_with_units_reach_the_policy() -> None:
+    argv = ["wait", "--workspace-id", "plant-a", "--timeout", "1h30m", "--min-interval", "5s",
+            "--max-interval", "1m", "--not-found-grace", "2m30s", "--unreachable-after", "90"]  # fmt: skip
+    _, _, _, waiter = run_cli(argv)
+    ((_, policy, _),) = waiter.calls
+    assert (policy.timeout, policy.min_interval, policy.max_interval) == (5400, 5, 60)
+    assert (policy.not_found_grace, policy.unreachable_after) == (150, 90)
+
+
+def test_environment_variables_set_options_and_flags_win() -> None:
+    environ = {
+        "TWINMAKER_GATE_TIMEOUT": "30m",
+        "TWINMAKER_GATE_MAX_RPS": "4",
+        "TWINMAKER_GATE_CHECK_RESOURCES": "true",
+        "TWINMAKER_GATE_MIN_INTERVAL": "",  # empty is unset (CI passes unset inputs as "")
+        "TWINMAKER_GATE_OUTPUT": "json",
+    }
+    code, out, _, waiter = run_cli(["wait", "--workspace-id", "plant-a", "--max-rps", "7"], environ=environ)
+    ((_, policy, _),) = waiter.calls
+    assert (policy.timeout, policy.max_rps, policy.check_resources, policy.min_interval) == (1800, 7, True, 2)
+    assert code == 0 and json.loads(out)["outcome"] == "active"
+
+
+def test_a_bad_variable_is_a_usage_error_naming_it_unless_a_flag_overrides_it() -> None:
+    environ = {"TWINMAKER_GATE_TIMEOUT": "soon"}
+    code, _, err, waiter = run_cli(["wait", "--workspace-id", "plant-a"], environ=environ)
+    assert code == 2 and waiter.calls == []
+    assert err == (
+        "python -m validators wait: error: TWINMAKER_GATE_TIMEOUT: expected a duration "
+        "(such as 90, 90s, 30m, 1h or 1h30m), got 'soon'\n"
+    )
+    code, _, _, _ = run_cli(["wait", "--workspace-id", "plant-a", "--timeout", "60"], environ=environ)
+    assert code == 0
+
+
+def test_an_unknown_variable_with_the_prefix_is_a_warning_with_a_suggestion() -> None:
+    code, _, err, _ = run_cli(["wait", "--workspace-id", "plant-a"], environ={"TWINMAKER_GATE_TIMOUT": "5m"})
+    assert code == 0
+    assert err.splitlines()[0] == (
+        "python -m validators wait: warning: TWINMAKER_GATE_TIMOUT is not a setting of the gate (ignored); "
+        "did you mean TWINMAKER_GATE_TIMEOUT?"
+    )
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["wait", "--version"]])
+def test_version_names_the_program_as_invoked(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from validators.version import __version__
+
+    assert main(argv, prog="twinmaker-gate", waiter=FakeWaiter()) == 0
+    assert capsys.readouterr().out == f"twinmaker-gate {__version__}\n"
+
+
+def test_help_usage_names_the_program_as_invoked_and_offers_version(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--help"], prog="twinmaker-gate", waiter=FakeWaiter()) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("usage: twinmaker-gate [-h] [--version]")
+    assert main(["wait", "--help"], prog="twinmaker-gate", waiter=FakeWaiter()) == 0
+    help_text = capsys.readouterr().out
+    assert help_text.startswith("usage: twinmaker-gate wait [-h] [--version]")
+    assert "pulumi stack output --json | twinmaker-gate wait --pulumi-outputs -" in help_text
+    assert "python -m validators" not in help_text
+
+
+def test_errors_name_the_program_as_invoked() -> None:
+    err = io.StringIO()
+    code = main(
+        ["wait"], stdout=io.StringIO(), stderr=err, environ={}, waiter=FakeWaiter(), prog="twinmaker-gate"
+    )
+    assert code == 2 and err.getvalue().startswith("twinmaker-gate wait: error: no target")
+
+
+def test_heartbeats_fill_the_silence_off_a_terminal_on_a_fake_clock() -> None:
+    now = [0.0]
+    stop_at = 100.0
+    started, done = threading.Event(), threading.Event()
+
+    def wait(seconds: float) -> bool:  # the ticker's wait on the fake clock; stops at 100 s
+        assert started.wait(5), "the waiter never printed its first change"
+        now[0] += seconds
+        if now[0] > stop_at:
+            done.set()
+            return True
+        return False
+
+    class SlowWaiter(FakeWaiter):
+        def __call__(self, targets, policy=None, *, aws=None, on_change=None, cancel=None):  # type: ignore[no-untyped-def, override]
+            assert on_change is not None
+            on_change(StateChange(targets[0], "CREATING", None, 0.0, 1))
+            started.set()
+            assert done.wait(5), "the ticker never reached 100 s"
+            return super().__call__(targets, policy, aws=aws, on_change=on_change, cancel=cancel)
+
+    out, err = io.StringIO(), io.StringIO()
+    code = main(
+        ["wait", "--workspace-id", "plant-a"],
+        stdout=out,
+        stderr=err,
+        environ={},
+        waiter=SlowWaiter(),
+        clocks=cli.Clocks(clock=lambda: now[0], wait=wait),
+    )
+    assert code == 0
+    beats = [line for line in out.getvalue().splitlines() if "waiting:" in line]
+    assert beats == [
+        "[   30.0s] waiting: 1 job CREATING for 30s: plant-a/SITEWISE",
+        "[   60.0s] waiting: 1 job CREATING for 1m: plant-a/SITEWISE",
+        "[   90.0s] waiting: 1 job CREATING for 1m30s: plant-a/SITEWISE",
+    ]
+    quiet = run_cli(["wait", "--workspace-id", "plant-a", "--heartbeat", "0"])
+    assert "waiting:" not in quiet[1]
+
+
+def test_another_validators_package_is_explained_not_a_traceback() -> None:
+    import types
+
+    from validators.shadow import shadowing_problem
+
+    theirs = types.ModuleType("validators")
+    theirs.__file__ = "/venv/site-packages/validators/__init__.py"
+    problem = shadowing_problem(theirs)
+    assert problem is not None
+    assert "(/venv/site-packages/validators/__init__.py) is not this gate's" in problem
+    assert "PyPI package `validators`" in problem and "run the `twinmaker-gate` command" in problem
+    import validators
+
+    assert shadowing_problem(validators) is None

@@ -16,7 +16,7 @@ from validators.decision import (
     decide_resources,
     needs_resource_listing,
 )
-from validators.model import KNOWN_ERROR_CODES, Outcome, ResourceError
+from validators.model import KNOWN_ERROR_CODES, Outcome, ResourceError, ServiceError
 from validators.observation import Observation, ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
 
@@ -141,3 +141,43 @@ def test_resource_listing_refines_only_an_active_verdict(
     verdict: Verdict, listing: ResourceListing, expected: object
 ) -> None:
     assert decide_resources(verdict, listing) == expected
+
+
+# --- early answers (issue 14) ----------------------------------------------------------------------
+
+UNREACHED = Observation(
+    ObservationKind.TRANSIENT, error=ServiceError("EndpointConnectionError", "refused"), unreached=True
+)
+EARLY = WaitPolicy(timeout=1800, not_found_grace=120, unreachable_after=60)
+
+
+def test_not_found_in_a_workspace_that_does_not_exist_is_not_found_at_once() -> None:
+    missing = Observation(ObservationKind.NOT_FOUND, workspace_missing=True)
+    assert decide(missing, FRESH, EARLY, now=0, deadline=1800) == Verdict(Outcome.NOT_FOUND)
+    assert decide(NOT_FOUND, FRESH, EARLY, now=0, deadline=1800) == KeepWaiting(note="not visible yet")
+
+
+@pytest.mark.parametrize(
+    ("since", "now", "expected"),
+    [
+        (None, 10, KeepWaiting(note="retrying after EndpointConnectionError", retry_soon=True)),
+        (10, 69, KeepWaiting(note="retrying after EndpointConnectionError", retry_soon=True)),
+        (10, 70, Verdict(Outcome.UNREACHABLE)),  # 60 s of requests that reached nothing
+    ],
+)
+def test_requests_that_reach_nothing_are_unreachable_after_unreachable_after(
+    since: float | None, now: float, expected: object
+) -> None:
+    progress = Progress(unreached_since=since)
+    assert decide(UNREACHED, progress, EARLY, now=now, deadline=1800) == expected
+
+
+def test_an_answer_from_the_service_restarts_the_unreachable_clock() -> None:
+    progress = advance(FRESH, UNREACHED, now=5)
+    assert progress.unreached_since == 5
+    assert advance(progress, UNREACHED, now=30).unreached_since == 5
+    assert advance(progress, SERVER_ERROR, now=30).unreached_since is None  # a 5xx is an answer
+    assert advance(progress, THROTTLED, now=30).unreached_since is None
+    assert advance(progress, state("CREATING"), now=30).unreached_since is None
+    # a throttled or failing service is never "unreachable" early, however long it lasts
+    assert decide(SERVER_ERROR, FRESH, EARLY, now=1700, deadline=1800).__class__ is KeepWaiting

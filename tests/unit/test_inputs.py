@@ -22,7 +22,8 @@ ID_RULE = (
     "is not a workspace ID (letters, digits, '_' and '-', not starting with '-', "
     r"ending with a letter or digit: [a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+)"
 )
-SOURCE_RULE = "is not a sync source (letters, digits and '_' only, such as SITEWISE)"
+SOURCE_RULE = "is not a sync source (letters, digits and '_' only); allowed values: SITEWISE"
+UNSUPPORTED = "is not a sync source the service supports; allowed values: SITEWISE"
 REGION_RULE = "is not an AWS region name (such as eu-west-1)"
 
 
@@ -34,11 +35,44 @@ def test_flags_make_one_target_per_id_with_the_sync_source() -> None:
         Target("plant-a", "SITEWISE"),
         Target("plant_b2", "SITEWISE"),
     ]
-    assert targets_from_flags(["_x9", "a" * 128], "MY_SOURCE_2") == [
-        Target("_x9", "MY_SOURCE_2"),
-        Target("a" * 128, "MY_SOURCE_2"),
+    assert targets_from_flags(["_x9", "a" * 128], "SITEWISE") == [
+        Target("_x9", "SITEWISE"),
+        Target("a" * 128, "SITEWISE"),
     ]
     assert targets_from_flags([], "SITEWISE") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("sitewise", '--sync-source "sitewise" is not a sync source the service supports '
+         "(sync sources are upper case); allowed values: SITEWISE"),
+        ("MY_SOURCE_2", f'--sync-source "MY_SOURCE_2" {UNSUPPORTED}'),
+    ],
+)  # fmt: skip
+def test_a_sync_source_the_service_does_not_support_is_refused_with_the_allowed_values(
+    source: str, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        targets_from_flags(["plant-a"], source)
+    assert caught.value.message == message
+
+
+def test_terraform_for_each_maps_are_targets_in_key_order() -> None:
+    document = {
+        "sync_jobs": {
+            "sensitive": False,
+            "type": ["map", ["object", {"workspace_id": "string", "region": "string"}]],
+            "value": {
+                "lyon": {"workspace_id": "plant-a", "region": "eu-west-3", "arn": "arn:x"},
+                "turin": {"workspace_id": "plant-b", "sync_source": "SITEWISE", "region": None},
+            },
+        }
+    }
+    expected = [Target("plant-a", "SITEWISE", "eu-west-3"), Target("plant-b", "SITEWISE", None)]
+    assert read_terraform_outputs(json.dumps(document)) == expected
+    # `terraform output -json sync_jobs` prints the map on its own: the same targets.
+    assert read_terraform_outputs(json.dumps(document["sync_jobs"]["value"])) == expected
 
 
 @pytest.mark.parametrize(
@@ -234,7 +268,18 @@ T = "--terraform-outputs tf.json"
             '{"sync_jobs": {"sensitive": false}}',
             f'{T}: sync_jobs must be an object with a "value", as `terraform output -json` prints it',
         ),
-        ('{"sync_jobs": {"value": "x"}}', f"{T}: sync_jobs.value must be a list of objects, got a string"),
+        (
+            '{"sync_jobs": {"value": "x"}}',
+            f"{T}: sync_jobs.value must be a list (or a for_each map) of objects, got a string",
+        ),
+        (
+            '{"sync_jobs": {"value": {}}}',
+            f"{T}: sync_jobs.value is an empty map; there is no sync job to wait for",
+        ),
+        (
+            '{"sync_jobs": {"value": {"a": {"workspace_id": "a1", "sync_source": "IOT"}}}}',
+            f'{T}: sync_jobs.value["a"].sync_source "IOT" {UNSUPPORTED}',
+        ),
         (
             '{"sync_jobs": {"value": []}}',
             f"{T}: sync_jobs.value is an empty list; there is no sync job to wait for",

@@ -21,7 +21,7 @@ from tests.fakes import (
     state,
 )
 from validators.model import Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
-from validators.observation import ObservationKind, ResourceListing
+from validators.observation import Observation, ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
 from validators.ratelimit import RateLimiter
 
@@ -320,3 +320,46 @@ def test_a_flaky_endpoint_prints_a_line_per_new_reason_not_per_poll() -> None:
     assert result.jobs[0].outcome is Outcome.ACTIVE
     assert len(probe.calls) > 10
     assert len(changes) <= 4, [(c.state, c.note) for c in changes]
+
+
+# --- early answers (issue 14) ----------------------------------------------------------------------
+
+
+def test_a_job_in_a_missing_workspace_is_not_found_after_one_poll_and_one_workspace_look() -> None:
+    clock = FakeClock()
+    probe = ScriptedProbe(clock, {"typo": Timeline([(0, NOT_FOUND)])}, missing_workspaces={"typo"})
+    poller = simulated_poller([(Target("typo"), "eu-west-1")], NO_JITTER, probe, clock=clock)
+    job = poller.run().jobs[0]
+    assert job.outcome is Outcome.NOT_FOUND
+    assert job.error == ServiceError("ResourceNotFoundException", "workspace typo not found")
+    assert (len(probe.calls), probe.workspace_calls, clock.elapsed) == (1, ["typo"], 0)
+
+
+def test_the_workspace_is_looked_at_once_and_an_existing_one_leaves_the_grace_in_charge() -> None:
+    policy = WaitPolicy(not_found_grace=30, jitter=0.0, max_rps=1000)
+    result, probe, clock = run({"w": Timeline([(0, NOT_FOUND)])}, policy)
+    assert result.jobs[0].outcome is Outcome.NOT_FOUND
+    assert clock.elapsed == pytest.approx(30)
+    assert probe.workspace_calls == ["w"]  # one GetWorkspace, however many polls
+    assert len(probe.calls) > 1
+
+
+def test_an_endpoint_nothing_reaches_is_unreachable_at_unreachable_after_with_what_to_check() -> None:
+    refused = Observation(
+        ObservationKind.TRANSIENT, error=ServiceError("EndpointConnectionError", "refused"), unreached=True
+    )
+    policy = WaitPolicy(timeout=1800, unreachable_after=120, jitter=0.0, max_rps=1000)
+    result, _, clock = run({"w": Timeline([(0, refused)])}, policy)
+    job = result.jobs[0]
+    assert job.outcome is Outcome.UNREACHABLE
+    assert clock.elapsed == pytest.approx(120)  # exactly then, not at the 30-minute deadline
+    assert job.error == ServiceError("EndpointConnectionError", "refused")
+    assert job.hint.startswith("no request reached the service for 2m; check the region (eu-west-1)")
+
+
+def test_a_service_that_answers_with_errors_is_not_cut_short_by_unreachable_after() -> None:
+    policy = WaitPolicy(timeout=300, unreachable_after=60, jitter=0.0, max_rps=1000)
+    result, _, clock = run({"w": Timeline([(0, SERVER_ERROR)])}, policy)
+    assert result.jobs[0].outcome is Outcome.UNREACHABLE
+    assert clock.elapsed == pytest.approx(300)
+    assert result.jobs[0].hint == ""

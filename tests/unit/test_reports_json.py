@@ -16,6 +16,7 @@ from validators.model import (
     Target,
 )
 from validators.reports.json_report import dumps, to_json_document
+from validators.version import SCHEMA_VERSION, __version__
 
 # The contract's example, verbatim (CONTRACT.md, "Output").
 CONTRACT_EXAMPLE = """
@@ -50,10 +51,15 @@ EXAMPLE_RUN = RunResult(
 )
 
 
+#: Keys issue 14 adds beside the contract's: the format's version and the gate's, and unwritten reports.
+ADDED = {"schemaVersion": SCHEMA_VERSION, "version": __version__, "reportErrors": []}
+
+
 def test_document_matches_the_contract_example_key_by_key() -> None:
     expected = json.loads(CONTRACT_EXAMPLE)
     document = json.loads(dumps(EXAMPLE_RUN))
-    assert list(document) == list(expected)
+    assert [k for k in document if k not in ADDED] == list(expected)
+    assert {k: document.pop(k) for k in ADDED} == ADDED
     for key in ("outcome", "exitCode", "elapsedSeconds"):
         assert document[key] == expected[key], key
     assert len(document["jobs"]) == 1
@@ -62,7 +68,7 @@ def test_document_matches_the_contract_example_key_by_key() -> None:
     for key, value in expected_job.items():
         assert job[key] == value, key
     assert document == expected
-    assert to_json_document(EXAMPLE_RUN) == expected
+    assert to_json_document(EXAMPLE_RUN) == {**ADDED, **expected}
 
 
 def test_dumps_is_one_document_ending_with_a_newline() -> None:
@@ -156,8 +162,17 @@ def test_top_level_outcome_is_the_worst_and_an_interrupted_run_says_so() -> None
     interrupted = to_json_document(RunResult(jobs, 3.0, interrupted_by=ExitStatus.SIGTERM))
     assert (interrupted["outcome"], interrupted["exitCode"]) == ("interrupted", 143)
     assert to_json_document(RunResult((), 0.0)) == {
+        **ADDED,
         "outcome": "active",
         "exitCode": 0,
         "elapsedSeconds": 0.0,
         "jobs": [],
     }
+
+
+def test_the_version_and_unwritten_reports_are_in_the_document() -> None:
+    run = RunResult(EXAMPLE_RUN.jobs, 1.0, report_errors=("--junit-xml out/gate.xml: Not a directory",))
+    document = to_json_document(run)
+    assert (document["schemaVersion"], document["version"]) == (1, __version__)
+    assert document["reportErrors"] == ["--junit-xml out/gate.xml: Not a directory"]
+    assert (document["outcome"], document["exitCode"]) == ("active", 4)

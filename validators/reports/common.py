@@ -43,6 +43,8 @@ def verdict_detail(job: JobResult, limit: int = 512) -> str:
         parts.append(f"still {safe_text(job.state, 64)} at the deadline")
     if job.outcome is Outcome.INTERRUPTED:
         parts.append(f"stopped before a verdict, last state {safe_text(job.state or '-', 64)}")
+    if job.hint:
+        parts.append(safe_text(job.hint, 400))
     return "; ".join(parts)
 
 

@@ -21,6 +21,7 @@ import json
 from validators.model import JobResult, ResourceError, RunResult
 from validators.reports.common import region_of
 from validators.sanitize import redact
+from validators.version import SCHEMA_VERSION, __version__
 
 JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
 
@@ -66,13 +67,19 @@ def _job(job: JobResult) -> dict[str, JsonValue]:
 
 
 def to_json_document(run: RunResult) -> dict[str, JsonValue]:
-    """The contract's document: `outcome` (worst by exit-code order), `exitCode`, `elapsedSeconds`,
-    `jobs[]` in the run's target order, each with exactly the contract's keys."""
+    """The contract's document: `schemaVersion` and the gate's `version` (the format is described by
+    `gate-report.schema.json` beside this module), `outcome` (worst by exit-code order), `exitCode`,
+    `elapsedSeconds`, `jobs[]` in the run's target order, each with exactly the contract's keys, and
+    `reportErrors`: the reports asked for but not written (why `exitCode` is 4 when every job is active).
+    """
     return {
+        "schemaVersion": SCHEMA_VERSION,
+        "version": __version__,
         "outcome": run.outcome.value,
         "exitCode": int(run.exit_status),
         "elapsedSeconds": _seconds(run.elapsed_seconds),
         "jobs": [_job(job) for job in run.jobs],
+        "reportErrors": [redact(problem) for problem in run.report_errors],
     }
 
 

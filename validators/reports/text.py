@@ -136,4 +136,7 @@ def _final_line(run: RunResult, use_color: bool) -> str:
     if signal:
         outcome = f"{outcome} ({signal})"
     painted = _paint(outcome, run.outcome, use_color)
+    if run.report_errors and run.outcome is Outcome.ACTIVE:
+        # "active" next to exit code 4 would read as a pass that failed for no reason: say why.
+        painted = "report_not_written (every job active, but a report could not be written)"
     return f"result: {painted}, exit code {int(run.exit_status)}, {run.elapsed_seconds:.1f}s ({tally(run)})"

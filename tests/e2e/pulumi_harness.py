@@ -1,0 +1,187 @@
+"""The real Pulumi engine against the local cloud: fixtures and helpers of the Pulumi e2e tests.
+
+Each test gets a fresh `LocalCloud` (temporary PULUMI_HOME, file backend, plugin shims, local
+account) and a local TwinMaker endpoint on the wall clock, so the engine, its provider plugins (the
+doubles), the program's gate hook and the test all see the same jobs. Timelines are a few seconds
+long and the gate polls every second, so a whole `pulumi up` takes seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local_cloud.engine import PULUMI_BIN, LocalCloud
+from twinmaker_local import Endpoint, serve
+from twinmaker_local.stats import read_stats
+
+REGION = "us-east-1"
+SYNC_JOB_TYPE = "aws-native:iottwinmaker:SyncJob"
+
+
+def timeline_active(after: float = 2.0) -> dict[str, Any]:
+    return {"states": [{"at": 0, "state": "CREATING"}, {"at": after, "state": "ACTIVE"}]}
+
+
+def timeline_error(after: float = 2.0, failing: int = 2) -> dict[str, Any]:
+    """ERROR with SYNC_PROCESSING_ERROR and `failing` assets in ERROR (as the service reports them)."""
+    resources = [
+        {
+            "resourceType": "ENTITY",
+            "externalId": f"asset-{i}",
+            "resourceId": f"asset-{i}",
+            "states": [
+                {"at": 0, "state": "INITIALIZING"},
+                {
+                    "at": after,
+                    "state": "ERROR",
+                    "error": {
+                        "code": "PROCESSING_ERROR",
+                        "message": f"Asset asset-{i}: property type not supported",
+                    },
+                },
+            ],
+        }
+        for i in range(1, failing + 1)
+    ]
+    return {
+        "states": [
+            {"at": 0, "state": "CREATING"},
+            {
+                "at": after,
+                "state": "ERROR",
+                "error": {
+                    "code": "SYNC_PROCESSING_ERROR",
+                    "message": f"Sync job finished with errors: {failing} of {failing + 1} resources failed.",
+                },
+            },
+        ],
+        "resources": resources,
+    }
+
+
+def scenario(timelines: Mapping[str, str]) -> dict[str, Any]:
+    """A scenario where the sync job created later in workspace W follows `timelines[W]`
+    ("active" or "error"); jobs in other workspaces go ACTIVE."""
+    return {
+        "region": REGION,
+        "timelines": {"active": timeline_active(), "error": timeline_error()},
+        "defaultTimeline": "active",
+        # Scripts of the jobs `pulumi up` will create (`exists: false`): the timeline starts at CreateSyncJob.
+        "syncJobs": [
+            {"workspaceId": ws, "exists": False, "timeline": name} for ws, name in timelines.items()
+        ],
+    }
+
+
+def stack_config(workspace_ids: list[str], **program: Any) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "aws:region": REGION,
+        "aws-native:region": REGION,
+        "twinmaker-sync:workspaces": [{"id": ws} for ws in workspace_ids],
+        "twinmaker-sync:gateTimeout": 60,
+    }
+    config.update({f"twinmaker-sync:{k}": v for k, v in program.items()})
+    return config
+
+
+@dataclass
+class Deployment:
+    """One stack of the real program on a local cloud, with the endpoint it deploys to."""
+
+    cloud: LocalCloud
+    endpoint: Endpoint
+    stack: str = "e2e"
+
+    def up(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        return self.cloud.run("up", self.stack, *extra)
+
+    def preview(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        return self.cloud.run("preview", self.stack, *extra)
+
+    def destroy(self) -> subprocess.CompletedProcess[str]:
+        return self.cloud.run("destroy", self.stack)
+
+    def calls(self, operation: str) -> int:
+        """How many requests of `operation` the endpoint has served."""
+        return int(self.endpoint.stats.snapshot()["byOperation"].get(operation, 0))
+
+    def workspaces_left(self) -> int:
+        """Workspaces that still exist on the endpoint (what `GET /_local/stats` calls `store`)."""
+        return int(read_stats(self.endpoint.url)["store"]["workspaces"])
+
+    def sync_job_urns(self) -> list[str]:
+        return [r["urn"] for r in self.cloud.stack_resources(self.stack) if r.get("type") == SYNC_JOB_TYPE]
+
+    def gate_cli(self, outputs: str) -> subprocess.CompletedProcess[str]:
+        """`pulumi stack output --json | twinmaker-gate wait --pulumi-outputs -`, the pipeline's step."""
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "validators",
+                "wait",
+                "--pulumi-outputs",
+                "-",
+                "--endpoint-url",
+                self.endpoint.url,
+                "--min-interval",
+                "0.5",
+                "--max-interval",
+                "1",
+                "--timeout",
+                "60",
+            ],
+            input=outputs,
+            env=self.cloud.env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+
+def require_pulumi() -> None:
+    if not PULUMI_BIN.exists():
+        pytest.fail(f"{PULUMI_BIN} is missing: `make pulumi` builds it (make e2e does so first)")
+
+
+@pytest.fixture
+def deploy(tmp_path: Path) -> Iterator[Any]:
+    """Factory: `deploy(timelines, workspace_ids, **program_config) -> Deployment` (stack created)."""
+    require_pulumi()
+    endpoints: list[Endpoint] = []
+
+    def make(
+        timelines: Mapping[str, str], workspace_ids: list[str] | None = None, **program: Any
+    ) -> Deployment:
+        endpoint = serve(scenario(timelines))
+        endpoints.append(endpoint)
+        cloud = LocalCloud(tmp_path / f"cloud{len(endpoints)}", endpoint.url, region=REGION)
+        deployment = Deployment(cloud, endpoint)
+        cloud.init_stack(deployment.stack, stack_config(workspace_ids or list(timelines), **program))
+        return deployment
+
+    yield make
+    for endpoint in endpoints:
+        endpoint.stop()
+
+
+def output_of(done: subprocess.CompletedProcess[str]) -> str:
+    return done.stdout + done.stderr
+
+
+def dump(done: subprocess.CompletedProcess[str]) -> str:
+    """For assertion messages: the exit code and everything the command printed."""
+    return f"exit {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n{done.stderr}"
+
+
+def as_json(text: str) -> Any:
+    return json.loads(text)

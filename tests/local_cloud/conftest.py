@@ -1,0 +1,26 @@
+"""Helpers to drive a double's provider interface the way the engine's gRPC server does."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from pulumi.provider.experimental.provider import ConfigureRequest
+
+from local_cloud.provider import TableProvider
+from local_cloud.values import map_from_plain
+
+T = TypeVar("T")
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+def urn(token: str, name: str, stack: str = "dev") -> str:
+    return f"urn:pulumi:{stack}::twinmaker-sync::{token}::{name}"
+
+
+def configure(provider: TableProvider, **config: Any) -> Any:
+    return run(provider.configure(ConfigureRequest({}, map_from_plain(config), False, False)))

@@ -1,0 +1,31 @@
+"""Files a user or a packager reads: the licence matches the package metadata, the changelog's top entry
+is the version the gate reports, and the schema ships with the package."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from validators.version import __version__
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_license_file_is_the_apache_2_text_pyproject_declares() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["license"] == {"text": "Apache-2.0"}
+    text = (ROOT / "LICENSE").read_text()
+    assert text.split()[:4] == ["Apache", "License", "Version", "2.0,"]
+    assert "END OF TERMS AND CONDITIONS" in text and "APPENDIX: How to apply the Apache License" in text
+
+
+def test_the_changelog_leads_with_the_version_the_gate_reports() -> None:
+    releases = re.findall(r"^## \[([^\]]+)\]", (ROOT / "CHANGELOG.md").read_text(), re.MULTILINE)
+    assert releases[0] == __version__
+
+
+def test_the_report_schema_ships_with_the_package() -> None:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert "reports/*.schema.json" in data["validators"]
+    assert (ROOT / "validators" / "reports" / "gate-report.schema.json").is_file()
