@@ -210,15 +210,17 @@ class TofuProject:
     def state_list(self) -> list[str]:
         return self.run("state", "list", check=True).stdout.split()
 
-    def create_jobs(self, timelines: Mapping[str, str]) -> None:
-        """Create (or replace) the workspace -> timeline sync jobs on the endpoint.
+    def create_jobs(self, timelines: Mapping[str, str], regions: Mapping[str, str] | None = None) -> None:
+        """Create (or replace) the workspace -> timeline sync jobs on the endpoint, each in its region
+        from `regions` (default us-east-1).
 
         The first jobs' timelines start at the gates' first request (the endpoint's clock stands still
         until then), so the gates see every state however long `apply` takes to reach them. Jobs
         created later start at once: by the time their gate looks, they may have their verdict.
         """
         for workspace_id, timeline in timelines.items():
-            self.endpoint.add_sync_job({"workspaceId": workspace_id, "timeline": timeline})
+            region = (regions or {}).get(workspace_id, REGION)
+            self.endpoint.add_sync_job({"workspaceId": workspace_id, "timeline": timeline, "region": region})
         self.clock.arm()
 
     def gate_requests(self) -> int:

@@ -59,11 +59,13 @@ def test_plan_shows_one_gate_per_job_and_calls_nothing(tofu: TofuProject) -> Non
 
 def test_apply_passes_when_every_job_ends_active_and_outputs_feed_the_cli(tofu: TofuProject) -> None:
     # The assembly job names its region; the press job takes the gate's (--region in gate_options).
-    tofu.set_jobs(
-        {**JOBS, "assembly": {"workspace_id": "plant-c-assembly", "region": "us-east-1"}},
-        gate_options=[*tofu.gate_options, "--region", "eu-west-1"],
+    # The endpoint keeps each region apart: a gate that asked the wrong region would find nothing.
+    options = [*tofu.gate_options, "--region", "eu-west-1"]
+    tofu.set_jobs({**JOBS, "assembly": {"workspace_id": "plant-c-assembly", "region": "us-east-1"}}, options)
+    tofu.create_jobs(
+        {"plant-a-press-line": "active", "plant-c-assembly": "late-active"},
+        regions={"plant-a-press-line": "eu-west-1", "plant-c-assembly": "us-east-1"},
     )
-    tofu.create_jobs({"plant-a-press-line": "active", "plant-c-assembly": "late-active"})
     run = tofu.apply()
     assert run.code == 0, str(run)
     c_key = f"us-east-1/{C}"
@@ -86,7 +88,7 @@ def test_apply_passes_when_every_job_ends_active_and_outputs_feed_the_cli(tofu: 
         ("plant-c-assembly", "SITEWISE", "us-east-1"),
     ]
     gate = subprocess.run(
-        [str(GATE_BIN / "twinmaker-gate"), "wait", "--terraform-outputs", "-", *tofu.gate_options],
+        [str(GATE_BIN / "twinmaker-gate"), "wait", "--terraform-outputs", "-", *options],
         input=outputs, env=tofu.env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert gate.returncode == 0, gate.stdout + gate.stderr
