@@ -15,6 +15,7 @@ from twinmaker_infra.workspace import TwinMakerWorkspace, WorkspaceArgs
 from validators.aws_settings import AwsSettings
 from validators.policy import WaitPolicy
 from validators.pulumi_hook import create_gate_hook
+from validators.pulumi_stack_gate import GatedJob, gate_stack
 
 settings = stack_config.load()
 region_name = stack_config.resolve_region(
@@ -27,13 +28,18 @@ identity = aws.get_caller_identity_output()
 partition = aws.get_partition_output().partition
 region: pulumi.Input[str] = region_name or aws.get_region_output().region
 
+gate_policy = WaitPolicy(
+    timeout=settings.gate.timeout,
+    check_resources=settings.gate.check_resources,
+    max_rps=settings.gate.max_rps,
+)
+# No endpoint here: botocore's environment (AWS_ENDPOINT_URL_IOTTWINMAKER, AWS_PROFILE...) applies.
+gate_aws = AwsSettings(region=region_name)
+# `gateMode: hook` binds an after-create hook to each SyncJob; the default, `stack`, waits for all of
+# them in one gate run below, without holding the engine's workers (README: "How the gate waits").
 gate_hook = (
-    create_gate_hook(
-        WaitPolicy(timeout=settings.gate.timeout, check_resources=settings.gate.check_resources),
-        # No endpoint here: botocore's environment (AWS_ENDPOINT_URL_IOTTWINMAKER, AWS_PROFILE...) applies.
-        AwsSettings(region=region_name),
-    )
-    if settings.gate.enabled
+    create_gate_hook(gate_policy, gate_aws)
+    if settings.gate.enabled and settings.gate.mode == "hook"
     else None
 )
 
@@ -56,6 +62,18 @@ workspaces = [
     )
     for spec in settings.workspaces
 ]
+
+if settings.gate.enabled and settings.gate.mode == "stack":
+    # Exported so the program waits for it (and `pulumi stack output syncJobGate` shows the verdicts);
+    # a failed job fails the update here, after every resource is registered.
+    pulumi.export(
+        "syncJobGate",
+        gate_stack(
+            [GatedJob(ws.sync_job, ws.workspace_id, ws.sync_source) for ws in workspaces],
+            gate_policy,
+            gate_aws,
+        ),
+    )
 
 pulumi.export(
     keys.SYNC_JOBS,

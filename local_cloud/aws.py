@@ -9,7 +9,6 @@ setting needs its bucket, a role with policies cannot be deleted (IAM's DeleteCo
 from __future__ import annotations
 
 import json
-import os
 import sys
 from typing import Any
 
@@ -89,14 +88,7 @@ class AwsDouble(TableProvider):
 
     @property
     def region(self) -> str:
-        """The provider's region: `aws:region` in the stack config, else AWS_REGION as the real one."""
-        configured = self.config.get("region")
-        if isinstance(configured, str) and configured:
-            return configured
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        if not region:
-            raise ProviderError("missing required configuration key aws:region (or AWS_REGION)")
-        return region
+        return self.configured_region("aws")
 
     def _caller_identity(self, _args: Props) -> Props:
         account = naming.account_id()

@@ -11,7 +11,6 @@ exactly why the gate exists.
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import time
@@ -62,13 +61,7 @@ class AwsNativeDouble(TableProvider):
 
     @property
     def region(self) -> str:
-        configured = self.config.get("region")
-        if isinstance(configured, str) and configured:
-            return configured
-        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        if not region:
-            raise ProviderError("missing required configuration key aws-native:region (or AWS_REGION)")
-        return region
+        return self.configured_region("aws-native")
 
     @property
     def client(self) -> Any:

@@ -150,6 +150,23 @@ class LocalCloud:
             check=False,
         )
 
+    def gate(
+        self, outputs_json: str, *options: str, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        """`pulumi stack output --json | twinmaker-gate wait --pulumi-outputs - OPTIONS`: the pipeline's
+        gate step on the stack outputs `outputs_json`, polling every 0.5-1 s (local jobs are quick)."""
+        return subprocess.run(
+            [sys.executable, "-m", "validators", "wait", "--pulumi-outputs", "-", "--min-interval", "0.5",
+             "--max-interval", "1", *options],
+            input=outputs_json,
+            cwd=self.work_dir,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )  # fmt: skip
+
     def init_stack(self, stack: str, config: Mapping[str, Any]) -> None:
         """A new stack on the local backend with `config` (written as its stack config file)."""
         self.write_stack_config(stack, config)

@@ -13,6 +13,7 @@ into the SDK's provider interface, with the real providers' behaviour where it m
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -104,6 +105,17 @@ class TableProvider(Provider):
 
     def on_configure(self) -> None:
         """Hook for subclasses: the provider config is in `self.config`."""
+
+    def configured_region(self, package: str) -> str:
+        """The provider's region as the real providers take it: `PACKAGE:region` in the stack config,
+        else AWS_REGION / AWS_DEFAULT_REGION."""
+        configured = self.config.get("region")
+        if isinstance(configured, str) and configured:
+            return configured
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        if not region:
+            raise ProviderError(f"missing required configuration key {package}:region (or AWS_REGION)")
+        return region
 
     async def check(self, request: CheckRequest) -> CheckResponse:
         kind = self._kind(request.urn)

@@ -21,12 +21,16 @@ import re
 import runpy
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
 ACTIONS = ("up", "preview", "refresh", "destroy")
 EXIT_INTERRUPTED = 130
+#: How long an interrupted run waits for the CLI to finish cancelling before leaving anyway.
+CLI_STOP_SECONDS = 30.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -124,11 +128,48 @@ def _exit_now(signum: int, _frame: FrameType | None) -> None:
     os._exit(128 + signum)
 
 
+def _children() -> list[int]:
+    """This process's live child processes (Linux /proc): the Pulumi CLI the Automation API started."""
+    me, found = os.getpid(), []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == me and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def _wait_for_the_cli(seconds: float) -> None:
+    """After Ctrl-C: the CLI got it too (same process group) and is cancelling the update and writing
+    its state; leaving first would close its output pipes under it and orphan its provider plugins."""
+    deadline = time.monotonic() + seconds
+    while _children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def _quiet_closed_pipes(args: threading.ExceptHookArgs) -> None:
+    # When interrupted, the Automation API closes the CLI's pipes under its own reader threads, which
+    # then fail with "I/O operation on closed file": expected, and no traceback for the user.
+    if isinstance(args.exc_value, ValueError) and "closed file" in str(args.exc_value):
+        return
+    threading.__excepthook__(args)
+
+
 def console_main() -> None:
     signal.signal(signal.SIGTERM, _exit_now)
+    threading.excepthook = _quiet_closed_pipes
     try:
         code = main()
     except KeyboardInterrupt:
+        # Stop the program's gate run, so the program (and with it the update) ends at once.
+        from validators.pulumi_stack_gate import CANCEL  # noqa: PLC0415
+
+        CANCEL.set()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the wait short
+        _wait_for_the_cli(CLI_STOP_SECONDS)
         code = EXIT_INTERRUPTED
     sys.stdout.flush()
     sys.stderr.flush()

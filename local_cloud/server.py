@@ -44,7 +44,7 @@ def _clean_errors(method: Callable[..., Awaitable[Any]]) -> Callable[..., Awaita
     return call
 
 
-class CleanErrorServicer(ProviderServicer):  # type: ignore[misc]
+class CleanErrorServicer(ProviderServicer):
     """`ProviderServicer` whose resource and invoke errors reach the engine as one line."""
 
     Check = _clean_errors(ProviderServicer.Check)

@@ -28,6 +28,10 @@ WORKSPACE_ID_MAX = 128
 SUPPORTED_SYNC_SOURCES = frozenset({"SITEWISE"})
 DEFAULT_SYNC_SOURCE = "SITEWISE"
 DEFAULT_GATE_TIMEOUT = 1800.0
+#: The gate's request budget in the program: the CLI's `--max-rps` default.
+DEFAULT_GATE_MAX_RPS = 10.0
+#: `gateMode`: see `GateSettings.mode` (the same names as `validators.pulumi_stack_gate.GATE_MODES`).
+GATE_MODES = ("stack", "hook")
 _WORKSPACE_KEYS = frozenset({"id", "description", "syncSource", "tags"})
 # AWS tag limits: keys up to 128 characters, values up to 256, no `aws:` prefix on keys.
 _TAG_KEY_MAX = 128
@@ -56,6 +60,11 @@ class GateSettings:
     enabled: bool = True
     timeout: float = DEFAULT_GATE_TIMEOUT
     check_resources: bool = False
+    #: "stack": the program awaits every job in one gate run (default); "hook": an after-create hook
+    #: per SyncJob, which holds one of the engine's --parallel workers while it waits.
+    mode: str = "stack"
+    #: The one request budget of the program's gate run (requests per second), as `--max-rps`.
+    max_rps: float = DEFAULT_GATE_MAX_RPS
 
 
 @dataclass(frozen=True)
@@ -85,6 +94,8 @@ def parse(get: Lookup) -> StackSettings:
             enabled=_bool(get, "gateEnabled", default=True),
             timeout=_timeout(get),
             check_resources=_bool(get, "gateCheckResources", default=False),
+            mode=_choice(get, "gateMode", GATE_MODES, default="stack"),
+            max_rps=_positive_number(get, "gateMaxRps", default=DEFAULT_GATE_MAX_RPS),
         ),
         tags=_tags(_json(get, "tags", default={}), key("tags")),
         protect=_bool(get, "protect", default=False),
@@ -116,6 +127,28 @@ def _bool(get: Lookup, name: str, default: bool) -> bool:
     if lowered in ("true", "false"):
         return lowered == "true"
     raise ConfigError(f"{key(name)}: expected true or false, got {raw!r}")
+
+
+def _choice(get: Lookup, name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = get(name)
+    if raw is None:
+        return default
+    if raw.strip() not in choices:
+        raise ConfigError(f"{key(name)}: expected one of {', '.join(choices)}, got {raw!r}")
+    return raw.strip()
+
+
+def _positive_number(get: Lookup, name: str, default: float) -> float:
+    raw = get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(f"{key(name)}: expected a positive number, got {raw!r}")
+    return value
 
 
 def _timeout(get: Lookup) -> float:

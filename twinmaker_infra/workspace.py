@@ -56,6 +56,8 @@ class TwinMakerWorkspace(pulumi.ComponentResource):
     workspace_role_arn: pulumi.Output[str]
     sync_role_arn: pulumi.Output[str]
     sync_job_arn: pulumi.Output[str]
+    #: The SyncJob itself: the stack-level gate reports each job's verdict on it.
+    sync_job: aws_native.iottwinmaker.SyncJob
 
     def __init__(self, name: str, args: WorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(COMPONENT_TYPE, name, None, opts)
@@ -157,6 +159,7 @@ class TwinMakerWorkspace(pulumi.ComponentResource):
         self.workspace_role_arn = workspace_role.arn
         self.sync_role_arn = sync_role.arn
         self.sync_job_arn = sync_job.arn
+        self.sync_job = sync_job
         self.register_outputs(
             {
                 "workspaceId": self.workspace_id,

@@ -23,11 +23,12 @@ from botocore.parsers import ResponseParserError
 from validators.aws_settings import AwsSettings
 from validators.model import ResourceError, ServiceError, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
+from validators.version import __version__
 
 if TYPE_CHECKING:
     from mypy_boto3_iottwinmaker import IoTTwinMakerClient
 
-USER_AGENT = "twinmaker-sync-gate/0.1"
+USER_AGENT = f"twinmaker-sync-gate/{__version__}"  # in every request, so CloudTrail shows the gate
 #: ListSyncResources allows up to 200 per page.
 _PAGE_SIZE = 200
 

@@ -1,4 +1,4 @@
-"""`python -m validators wait`: a thin CLI over `wait_for_sync_jobs`.
+"""`twinmaker-gate wait` (also `python -m validators wait`): a thin CLI over `wait_for_sync_jobs`.
 
 `main(argv) -> int` never calls `sys.exit` and never lets a traceback out: bad input is one line on stderr
 and exit 2, before any AWS request; every verdict maps to the contract's exit codes (`ExitStatus`). Only

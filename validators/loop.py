@@ -239,7 +239,11 @@ class Poller:
         """A sync job that is not found in a workspace that is not found either is a typo or a deleted
         workspace, not eventual consistency: say so at once. Anything but a clear "no" (access denied
         to GetWorkspace, a 5xx) leaves the observation as it was, and the grace decides."""
-        if self._probe.workspace_exists(tracked.target, tracked.region) is not False:
+        try:
+            exists = self._probe.workspace_exists(tracked.target, tracked.region)
+        except Exception:  # noqa: BLE001 - a failed look is "cannot tell"; the job's own answer stands
+            exists = None
+        if exists is not False:
             return observation
         workspace = tracked.target.workspace_id
         return dataclasses.replace(

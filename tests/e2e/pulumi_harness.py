@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,12 +66,28 @@ def timeline_error(after: float = 2.0, failing: int = 2) -> dict[str, Any]:
     }
 
 
-def scenario(timelines: Mapping[str, str]) -> dict[str, Any]:
+def scenario(timelines: Mapping[str, str], quota: float | None = None) -> dict[str, Any]:
     """A scenario where the sync job created later in workspace W follows `timelines[W]`
-    ("active" or "error"); jobs in other workspaces go ACTIVE."""
+    ("active" or "error"); jobs in other workspaces go ACTIVE. `quota`: requests per second beyond
+    which the endpoint answers 429 ThrottlingException."""
+    # The quota covers the gate's reads; the providers' creates and deletes are not what is measured.
+    faults = (
+        [
+            {
+                "kind": "throttle",
+                "ratePerSecond": quota,
+                "burst": quota,
+                "operations": ["GetSyncJob", "GetWorkspace", "ListSyncResources"],
+            }
+        ]
+        if quota
+        else []
+    )
     return {
+        "faults": faults,
         "region": REGION,
-        "timelines": {"active": timeline_active(), "error": timeline_error()},
+        # "slow": still CREATING long after any test is over (for Ctrl-C while the gate waits).
+        "timelines": {"active": timeline_active(), "error": timeline_error(), "slow": timeline_active(600)},
         "defaultTimeline": "active",
         # Scripts of the jobs `pulumi up` will create (`exists: false`): the timeline starts at CreateSyncJob.
         "syncJobs": [
@@ -122,30 +137,7 @@ class Deployment:
 
     def gate_cli(self, outputs: str) -> subprocess.CompletedProcess[str]:
         """`pulumi stack output --json | twinmaker-gate wait --pulumi-outputs -`, the pipeline's step."""
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "validators",
-                "wait",
-                "--pulumi-outputs",
-                "-",
-                "--endpoint-url",
-                self.endpoint.url,
-                "--min-interval",
-                "0.5",
-                "--max-interval",
-                "1",
-                "--timeout",
-                "60",
-            ],
-            input=outputs,
-            env=self.cloud.env(),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return self.cloud.gate(outputs, "--endpoint-url", self.endpoint.url, "--timeout", "60")
 
 
 def require_pulumi() -> None:

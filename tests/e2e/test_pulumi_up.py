@@ -1,11 +1,16 @@
-"""`pulumi up` on the real engine: the gate hook runs after each SyncJob is created and fails the
-update when a job ends in ERROR, naming the job, the service's code and message and the failing assets.
+"""`pulumi up` on the real engine: the gate waits for each SyncJob the update creates and fails the
+update when a job ends in ERROR, naming the job, the service's code and message and the failing assets,
+in both designs: the stack-level gate (`gateMode: stack`, the default) and the per-job hook (`hook`).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import time
 
 import pytest
 
@@ -29,12 +34,14 @@ def test_all_active_up_succeeds_and_the_stack_outputs_feed_the_cli_gate(deploy) 
     assert gate.returncode == 0, dump(gate)
 
 
-def test_an_error_job_fails_up_with_the_hook_the_urn_the_code_and_the_failing_assets(deploy) -> None:
-    d: Deployment = deploy({"plant-a": "active", "plant-b": "error"})
+@pytest.mark.parametrize("mode", ["stack", "hook"])
+def test_an_error_job_fails_up_naming_the_urn_the_code_and_the_failing_assets(deploy, mode: str) -> None:
+    d: Deployment = deploy({"plant-a": "active", "plant-b": "error"}, gateMode=mode)
     done = d.up()
     text = output_of(done)
     assert done.returncode != 0, dump(done)
-    assert "twinmaker-sync-gate" in text
+    # The failure is reported on the SyncJob itself (its row in Diagnostics, its URN in the fix).
+    assert "aws-native:iottwinmaker:SyncJob (plant-b-sync-job):" in text, dump(done)
     assert re.search(
         r"urn:pulumi:e2e::twinmaker-sync::.*aws-native:iottwinmaker:SyncJob::plant-b-sync-job", text
     )
@@ -42,12 +49,57 @@ def test_an_error_job_fails_up_with_the_hook_the_urn_the_code_and_the_failing_as
     assert "SYNC_PROCESSING_ERROR" in text
     assert "Sync job finished with errors" in text
     assert "asset-1" in text and "asset-2" in text
-    # The job stays in the state: the after-hook failed after the create succeeded.
+    assert re.search(r"sync job plant-a/SITEWISE\S* is ACTIVE", text)
+    if mode == "hook":
+        assert 'after hook "twinmaker-sync-gate" failed' in text
+    else:
+        assert (
+            "1 of 2 sync jobs did not become ACTIVE: plant-b/SITEWISE (error SYNC_PROCESSING_ERROR)" in text
+        )
+    # The job stays in the state: the create succeeded, the gate failed after it.
     assert any("plant-b-sync-job" in urn for urn in d.sync_job_urns()), dump(done)
 
 
-def test_a_second_up_does_not_regate_a_failed_job_and_replace_does(deploy) -> None:
+def test_the_stack_gate_lists_every_failed_job_and_keeps_the_outputs_for_the_cli_gate(deploy) -> None:
+    d: Deployment = deploy({"plant-a": "error", "plant-b": "active", "plant-c": "error"})
+    done = d.up()
+    assert done.returncode != 0, dump(done)
+    assert (
+        "2 of 3 sync jobs did not become ACTIVE: plant-a/SITEWISE (error SYNC_PROCESSING_ERROR), "
+        in output_of(done)
+    )
+    # Unlike a failed hook, the stack gate fails the update after the outputs are registered.
+    outputs = d.cloud.pulumi(["stack", "output", "--json", "--stack", d.stack], check=True).stdout
+    verdicts = {v["workspaceId"]: v["outcome"] for v in json.loads(outputs)["syncJobGate"]}
+    assert verdicts == {"plant-a": "error", "plant-b": "active", "plant-c": "error"}
+    gate = d.gate_cli(outputs)
+    assert gate.returncode == 1, dump(gate)
+
+
+def test_the_stack_gate_checks_every_job_again_on_the_next_up(deploy) -> None:
     d: Deployment = deploy({"plant-b": "error"})
+    assert d.up().returncode != 0
+    polls = d.calls("GetSyncJob")
+    again = d.up()
+    assert again.returncode != 0, dump(again)  # still in ERROR: still failing
+    assert "SYNC_PROCESSING_ERROR" in output_of(again)
+    assert d.calls("GetSyncJob") == polls + 1  # one look is enough for a job with a verdict
+
+
+def test_one_gate_run_shares_one_request_budget(deploy) -> None:
+    # Eight jobs, a budget of 2 requests per second, an endpoint that throttles above 3 per second:
+    # one shared budget never trips the quota (eight budgets of 2 would).
+    jobs = {f"plant-{i}": "active" for i in range(8)}
+    d: Deployment = deploy(jobs, gateMaxRps=2, quota=3)
+    done = d.up()
+    assert done.returncode == 0, dump(done)
+    stats = d.endpoint.stats.snapshot()
+    assert stats["byOperation"]["GetSyncJob"] >= 8
+    assert stats["throttled"] == 0, stats
+
+
+def test_with_hooks_a_second_up_does_not_regate_a_failed_job_and_replace_does(deploy) -> None:
+    d: Deployment = deploy({"plant-b": "error"}, gateMode="hook")
     first = d.up()
     assert first.returncode != 0, dump(first)
     polls = d.calls("GetSyncJob")
@@ -79,6 +131,7 @@ def test_gate_disabled_binds_no_hook(deploy) -> None:
     assert done.returncode == 0, dump(done)
     assert d.calls("GetSyncJob") == 0
     assert "twinmaker-sync-gate" not in output_of(done)
+    assert "syncJobGate" not in d.cloud.stack_outputs(d.stack)
 
 
 def test_a_config_error_stops_preview_with_the_programs_one_line(deploy) -> None:
@@ -107,3 +160,42 @@ def test_destroy_leaves_no_workspace_on_the_endpoint_and_nothing_in_the_account(
     assert d.calls("DeleteWorkspace") == 2
     assert d.cloud.recorded() == {}
     assert d.cloud.stack_resources(d.stack) == []
+
+
+def _running_plugins() -> list[str]:
+    """The local cloud's provider plugins still running (the e2e tests run one engine at a time)."""
+    done = subprocess.run(["pgrep", "-af", "local_cloud.aws"], capture_output=True, text=True, check=False)
+    return done.stdout.splitlines()
+
+
+def test_ctrl_c_while_the_gate_waits_ends_within_seconds_and_leaves_a_clean_state(deploy) -> None:
+    d: Deployment = deploy({"slow-1": "slow"})
+    child = subprocess.Popen(
+        d.cloud.run_command("up", d.stack),
+        cwd=d.cloud.work_dir,
+        env=d.cloud.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    deadline = time.monotonic() + 120
+    while d.calls("GetSyncJob") < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert d.calls("GetSyncJob") >= 2, "the gate never started waiting"
+    pressed = time.monotonic()
+    os.killpg(child.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
+    output, _ = child.communicate(timeout=60)
+    took = time.monotonic() - pressed
+    assert child.returncode == 130, output
+    assert took < 15, f"took {took:.1f}s"
+    assert "^C received; cancelling" in output
+    assert "update canceled" in output
+    assert "Traceback" not in output
+    # What the engine records: the job was created and stays in the state, with no pending operation
+    # (so the next `up` needs no `pulumi cancel` or `refresh --clear-pending-creates`).
+    exported = json.loads(d.cloud.pulumi(["stack", "export", "--stack", d.stack], check=True).stdout)
+    assert not exported["deployment"].get("pending_operations")
+    assert any("slow-1-sync-job" in urn for urn in d.sync_job_urns())
+    time.sleep(1)
+    assert _running_plugins() == []  # the CLI stopped its provider plugins: none left running

@@ -128,6 +128,9 @@ class SequenceProbe:
     def list_resource_errors(self, target: Target, region: str, cap: int) -> ResourceListing:
         return ResourceListing()
 
+    def workspace_exists(self, target: Target, region: str) -> bool | None:
+        return True  # the workspace is there: not-found means "not visible yet", as the properties say
+
 
 def _terminal(obs: Observation) -> bool:
     """An observation that decides a target whatever the clock says."""

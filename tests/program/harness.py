@@ -20,6 +20,9 @@ from pulumi.runtime.settings import set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from validators import pulumi_stack_gate
+from validators.model import JobResult, Outcome, RunResult, Target
+
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "__main__.py"
 ACCOUNT = "123456789012"
@@ -166,8 +169,21 @@ def stack_config(**keys: Any) -> dict[str, str]:
     return config
 
 
+def _all_active(targets: list[Target], _policy: Any, _aws: Any, _on_change: Any) -> RunResult:
+    """The stack gate's waiter under mocks: every job ACTIVE at once (mocks have no service to poll,
+    as hooks never run under mocks); the real waits are proven on the engine (tests/e2e)."""
+    GATED.extend(targets)
+    return RunResult(tuple(JobResult(t, Outcome.ACTIVE, "ACTIVE", polls=1) for t in targets), 0.0)
+
+
+#: The targets the stack-level gate was asked to wait for, in the last `load_program`.
+GATED: list[Target] = []
+
+
 def load_program(config: dict[str, str]) -> ProgramRun:
     """Reset the runtime, install the mocks and config, run `__main__.py` once, return what it did."""
+    GATED.clear()
+    pulumi_stack_gate._real_wait = _all_active  # type: ignore[assignment]
     set_root_resource(None)  # type: ignore[arg-type]  # a fresh root stack for this run
     mocks = FakeAws()
     monitor = RecordingMonitor(mocks)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import validators.gate
-from tests.program.harness import REGION, ProgramRun, load_program, stack_config
+from tests.program.harness import GATED, REGION, ProgramRun, load_program, stack_config
 from twinmaker_local import running_endpoint
 from validators.aws_settings import AwsSettings
 from validators.model import JobResult, Outcome, ResourceError, RunResult, ServiceError, Target
@@ -81,7 +81,9 @@ def gate(waiter: Waiter, check_resources: bool = False) -> Any:
 @pytest.fixture(scope="module")
 def run() -> ProgramRun:
     return load_program(
-        stack_config(workspaces=[{"id": i} for i in IDS], gateTimeout="60", gateCheckResources="true")
+        stack_config(
+            workspaces=[{"id": i} for i in IDS], gateTimeout="60", gateCheckResources="true", gateMode="hook"
+        )
     )
 
 
@@ -374,3 +376,20 @@ def test_the_hook_logs_changes_and_heartbeats_as_the_cli_does(monkeypatch: pytes
         f"{HOOK_NAME}: [   60.0s] waiting: 1 job CREATING for 1m: plant-a/SITEWISE@{REGION}",
         f"{HOOK_NAME}: [   70.0s] plant-a/SITEWISE@{REGION}: CREATING -> ACTIVE (9 polls) => active",
     ]
+
+
+def test_the_default_stack_gate_waits_for_every_job_in_one_run_and_binds_no_hook() -> None:
+    run = load_program(stack_config(workspaces=[{"id": i} for i in IDS], gateMaxRps="4"))
+    assert run.hook_names == []
+    assert all(not r.after_create for r in run.of_type("aws-native:iottwinmaker:SyncJob"))
+    assert sorted(t.workspace_id for t in GATED) == sorted(IDS)  # one call, every job
+    assert {v["outcome"] for v in run.outputs["syncJobGate"]} == {"active"}
+
+
+def test_the_gate_mode_and_budget_are_checked_config() -> None:
+    for key, value, message in (
+        ("gateMode", "sometimes", "expected one of stack, hook"),
+        ("gateMaxRps", "0", "expected a positive number"),
+    ):
+        with pytest.raises(Exception, match=message):
+            load_program(stack_config(workspaces=[{"id": "solo-1"}], **{key: value}))

@@ -16,6 +16,8 @@ from validators.aws import (
     BotoProbe,
     ClientPool,
     client_config,
+    mark_unreached,
+    no_credentials_observation,
     observation_from_exception,
 )
 from validators.aws_settings import AwsSettings
@@ -285,3 +287,70 @@ def test_resolve_regions_keeps_the_first_of_each_resolved_region_workspace_sourc
     resolved = resolve_regions([b, a, a_eu, b, a_other, a_us, a], pool)
     assert resolved == [(b, "eu-west-1"), (a, "eu-west-1"), (a_other, "eu-west-1"), (a_us, "us-east-1")]
     assert resolve_regions([], pool) == []
+
+
+# --- early answers (issue 14) ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("exc", "unreached"),
+    [
+        (bexc.EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), True),  # refused, DNS
+        (bexc.ConnectTimeoutError(endpoint_url="http://10.0.0.1"), True),  # a black-holed route
+        (bexc.ProxyConnectionError(proxy_url="http://proxy:3128", error="refused"), True),
+        (bexc.SSLError(endpoint_url="https://x", error="bad certificate"), True),
+        (bexc.ConnectionClosedError(endpoint_url="http://x"), False),  # something answered, then closed
+        (bexc.ReadTimeoutError(endpoint_url="http://x"), False),  # connected; the answer was slow
+        (client_error("InternalServerException", 500), False),
+        (client_error("ThrottlingException", 429), False),
+    ],
+    ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v),
+)
+def test_only_requests_that_reach_no_endpoint_are_marked_unreached(exc: Exception, unreached: bool) -> None:
+    assert mark_unreached(exc, observation_from_exception(exc)).unreached is unreached
+
+
+@pytest.mark.parametrize(
+    ("answer", "exists"),
+    [
+        ({"service_error_code": "ResourceNotFoundException", "http_status_code": 404}, False),
+        ({"service_error_code": "AccessDeniedException", "http_status_code": 403}, None),
+        ({"service_error_code": "InternalServerException", "http_status_code": 500}, None),
+    ],
+)
+def test_workspace_exists_is_false_only_when_the_service_says_not_found(
+    answer: dict[str, object], exists: bool | None
+) -> None:
+    probe, stubber = make_probe()
+    stubber.add_client_error("get_workspace", expected_params={"workspaceId": "plant-a"}, **answer)  # type: ignore[arg-type]
+    with stubber:
+        assert probe.workspace_exists(TARGET, "eu-west-1") is exists
+
+
+def test_workspace_exists_when_get_workspace_answers() -> None:
+    probe, stubber = make_probe()
+    response = {
+        "workspaceId": "plant-a", "arn": "arn:aws:iottwinmaker:eu-west-1:123456789012:workspace/plant-a",
+        "s3Location": "arn:aws:s3:::b", "role": "arn:aws:iam::123456789012:role/r",
+        "creationDateTime": NOW, "updateDateTime": NOW,
+    }  # fmt: skip
+    stubber.add_response("get_workspace", response, {"workspaceId": "plant-a"})
+    with stubber:
+        assert probe.workspace_exists(TARGET, "eu-west-1") is True
+
+
+def test_missing_credentials_name_the_sources_tried_and_where_to_set_them_up() -> None:
+    observation = no_credentials_observation(["env", "assume-role-with-web-identity", "iam-role"], "ci")
+    assert observation.kind is ObservationKind.DENIED
+    assert observation.error is not None and observation.error.code == "NoCredentialsError"
+    assert observation.error.message.startswith(
+        "no AWS credentials found for profile 'ci'; tried: environment variables (AWS_ACCESS_KEY_ID, "
+        "AWS_SECRET_ACCESS_KEY), web identity (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE), "
+        "EC2 instance metadata. Locally, set AWS_PROFILE"
+    )
+    assert "OIDC" in observation.error.message
+
+
+def test_the_pool_lists_botocores_credential_sources_in_order() -> None:
+    sources = ClientPool(AwsSettings(region="eu-west-1")).credential_sources()
+    assert sources[0] == "env" and "iam-role" in sources and "sso" in sources

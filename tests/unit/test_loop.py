@@ -363,3 +363,14 @@ def test_a_service_that_answers_with_errors_is_not_cut_short_by_unreachable_afte
     assert result.jobs[0].outcome is Outcome.UNREACHABLE
     assert clock.elapsed == pytest.approx(300)
     assert result.jobs[0].hint == ""
+
+
+def test_a_workspace_look_that_fails_leaves_the_not_found_to_the_grace() -> None:
+    class Broken(ScriptedProbe):
+        def workspace_exists(self, target: Target, region: str) -> bool | None:
+            raise RuntimeError("bug")
+
+    clock = FakeClock()
+    probe = Broken(clock, {"w": Timeline([(0, NOT_FOUND), (10, state("ACTIVE"))])})
+    result = simulated_poller([(Target("w"), "eu-west-1")], NO_JITTER, probe, clock=clock).run()
+    assert result.jobs[0].outcome is Outcome.ACTIVE
