@@ -193,6 +193,23 @@ def test_destroy_removes_every_gate_without_calling_the_service(tofu: TofuProjec
     assert tofu.gate_requests() == before
 
 
+def test_a_gate_that_cannot_run_fails_the_apply(tofu: TofuProject) -> None:
+    # Fail closed: a gate_command that is not there is not a pass.
+    tofu.set_jobs({"press": JOBS["press"]}, gate_command=str(tofu.workdir / "no-such-gate"))
+    tofu.create_jobs({"plant-a-press-line": "active"})
+    run = tofu.apply()
+    assert run.code == 1, str(run)
+    assert f"Error: local-exec provisioner error with {gate_address(A)}" in run.text, str(run)
+    assert "no-such-gate" in run.text and "no such file or directory" in run.text, str(run)
+    assert tofu.gate_requests() == 0
+
+    # An empty one is refused at plan by the module.
+    tofu.set_jobs({"press": JOBS["press"]}, gate_command=" ")
+    plan = tofu.plan()
+    assert plan.code == 1
+    assert "gate_command must not be empty; it is the gate executable, such as twinmaker-gate." in plan.text
+
+
 @pytest.mark.parametrize(
     ("jobs", "message"),
     [
