@@ -184,8 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=POSITIVE_RATE,
         default=10.0,
         metavar="R",
-        help="API requests per second for the whole run, shared by all targets "
-        "(default 10; e.g. --max-rps 5)",
+        help="API requests per second per region (TwinMaker's quotas are per account and region), "
+        "shared by that region's targets (default 10; e.g. --max-rps 5)",
     )
     aws = wait.add_argument_group("AWS (botocore's environment variables work as usual)")
     aws.add_argument(

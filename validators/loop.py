@@ -1,4 +1,4 @@
-"""Polling many targets: due-time order, one deadline, one shared request budget, bounded concurrency.
+"""Polling many targets: due-time order, one deadline, a request budget per region, bounded concurrency.
 
 The engine decides what to do next; the probe (boto3 adapter) and the executor carry it out. Clock,
 sleep, randomness and executor are constructor arguments, so tests run a whole fleet on a fake clock
@@ -33,7 +33,7 @@ from validators.executor import Submitter
 from validators.model import JobResult, Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
-from validators.ratelimit import RateLimiter
+from validators.ratelimit import RegionBudgets
 from validators.schedule import backoff_interval, next_due, poll_interval
 
 #: Longest real-time wait for in-flight requests in one step, so a cancel is seen within a second.
@@ -53,7 +53,33 @@ class _PollResult:
     observation: Observation
     listing: ResourceListing | None
     finished_at: float
-    started_at: float  # a throttle on a request started before the last back-off is not a new overshoot
+
+
+class _DueQueues:
+    """(due time, target index) heaps, one per region, since each region has its own budget: a region
+    whose budget is spent must not hold back another's due targets."""
+
+    def __init__(self) -> None:
+        self._heaps: dict[str, list[tuple[float, int]]] = {}
+
+    def __bool__(self) -> bool:
+        return any(self._heaps.values())
+
+    def push(self, region: str, when: float, index: int) -> None:
+        heapq.heappush(self._heaps.setdefault(region, []), (when, index))
+
+    def heads(self) -> list[tuple[float, str]]:
+        """The earliest due time of each region that has targets waiting."""
+        return [(heap[0][0], region) for region, heap in self._heaps.items() if heap]
+
+    def pop(self, region: str) -> int:
+        return heapq.heappop(self._heaps[region])[1]
+
+    def drain(self) -> list[tuple[float, str, int]]:
+        """Everything still waiting, earliest first; the queues are empty after."""
+        items = sorted((when, region, index) for region, heap in self._heaps.items() for when, index in heap)
+        self._heaps.clear()
+        return items
 
 
 @dataclass
@@ -87,21 +113,23 @@ class Poller:
         clock: Callable[[], float],
         sleep: Callable[[float], object],
         executor: Submitter,
-        limiter: RateLimiter | None = None,
+        budgets: RegionBudgets | None = None,
         rng: random.Random | None = None,
         on_change: Callable[[StateChange], None] | None = None,
         cancel: threading.Event | None = None,
         settle_seconds: float = 10.0,
     ) -> None:
-        """`targets` pairs each target with its resolved region. `settle_seconds` is how long requests
-        still in flight at the deadline may take (one request timeout) before their targets expire."""
+        """`targets` pairs each target with its resolved region; each region spends its own budget of
+        `budgets` (which the probe also feeds with what each HTTP attempt met: retries, throttling).
+        `settle_seconds` is how long requests still in flight at the deadline may take (one request
+        timeout) before their targets expire."""
         self._tracked = [_Tracked(target, region) for target, region in targets]
         self._policy = policy
         self._probe = probe
         self._clock = clock
         self._sleep = sleep
         self._executor = executor
-        self._limiter = limiter or RateLimiter(policy.max_rps, clock)
+        self._budgets = budgets or RegionBudgets(policy.max_rps, clock)
         self._rng = rng or random.Random()
         self._on_change = on_change or (lambda change: None)
         self._cancel = cancel or threading.Event()
@@ -114,8 +142,10 @@ class Poller:
     def run(self) -> RunResult:
         self._start = self._clock()
         self._deadline = self._start + self._policy.timeout
-        # (due time, index): every target is due at once; the shared budget spreads the first polls.
-        due: list[tuple[float, int]] = [(self._start, i) for i in range(len(self._tracked))]
+        # Every target is due at once; each region's budget spreads its first polls.
+        due = _DueQueues()
+        for index, tracked in enumerate(self._tracked):
+            due.push(tracked.region, self._start, index)
         in_flight: dict[Future[_PollResult], int] = {}
         while (due or in_flight) and not self._cancel.is_set():
             self._harvest(in_flight, due)
@@ -134,19 +164,24 @@ class Poller:
             requests=sum(t.requests for t in self._tracked),
         )
 
-    def _dispatch(
-        self, due: list[tuple[float, int]], in_flight: dict[Future[_PollResult], int], now: float
-    ) -> float:
-        """Start polls in due-time order while there is concurrency and budget; return when to wake."""
+    def _dispatch(self, due: _DueQueues, in_flight: dict[Future[_PollResult], int], now: float) -> float:
+        """Start polls in due-time order (across regions) while there is concurrency and budget in the
+        target's region; return when to wake."""
         wake_at = self._deadline
-        while due and len(in_flight) < self._policy.max_concurrency:
-            when, index = due[0]
+        spent: set[str] = set()  # regions whose budget has no token left now
+        while len(in_flight) < self._policy.max_concurrency:
+            heads = [head for head in due.heads() if head[1] not in spent]
+            if not heads:
+                break
+            when, region = min(heads)
             if when > now + TIME_EPSILON:
                 return min(wake_at, when)
-            delay = self._limiter.reserve()
+            delay = self._budgets.of(region).reserve()
             if delay > 0:
-                return min(wake_at, now + delay)
-            heapq.heappop(due)
+                spent.add(region)
+                wake_at = min(wake_at, now + delay)
+                continue
+            index = due.pop(region)
             in_flight[self._executor.submit(partial(self._poll, index))] = index
         return wake_at
 
@@ -160,19 +195,23 @@ class Poller:
             # At least a microsecond, so a float clock always moves on (no livelock one ulp short).
             self._sleep(max(pause, TIME_EPSILON))
 
-    def _harvest(self, in_flight: dict[Future[_PollResult], int], due: list[tuple[float, int]]) -> None:
+    def _harvest(self, in_flight: dict[Future[_PollResult], int], due: _DueQueues) -> None:
         for future in [f for f in in_flight if f.done()]:
             index = in_flight.pop(future)
             next_time = self._absorb(index, future.result())
             if next_time is not None:
-                heapq.heappush(due, (next_time, index))
+                due.push(self._tracked[index].region, next_time, index)
 
-    def _last_look(self, due: list[tuple[float, int]], in_flight: dict[Future[_PollResult], int]) -> None:
-        """At the deadline: one last look for each pending target the budget allows at once; requests in
-        flight get at most one request timeout to answer; whatever is left expires."""
-        for _, index in sorted(due):
-            if len(in_flight) >= self._policy.max_concurrency or self._limiter.reserve() > 0:
+    def _last_look(self, due: _DueQueues, in_flight: dict[Future[_PollResult], int]) -> None:
+        """At the deadline: one last look for each pending target its region's budget allows at once;
+        requests in flight get at most one request timeout to answer; whatever is left expires."""
+        spent: set[str] = set()
+        for _, region, index in due.drain():
+            if len(in_flight) >= self._policy.max_concurrency:
                 break
+            if region in spent or self._budgets.of(region).reserve() > 0:
+                spent.add(region)
+                continue
             in_flight[self._executor.submit(partial(self._poll, index))] = index
         settle_until = self._clock() + self._settle
         while in_flight and not self._cancel.is_set():
@@ -186,7 +225,6 @@ class Poller:
             if not in_flight or remaining <= 0:
                 break
             wait_futures(list(in_flight), timeout=min(remaining, _WAIT_SLICE), return_when=FIRST_COMPLETED)
-        due.clear()
 
     def _finish_undecided(self) -> None:
         """Targets without a verdict when the loop ends: interrupted on cancel, else expired."""
@@ -205,9 +243,8 @@ class Poller:
 
     def _poll(self, index: int) -> _PollResult:
         """GetSyncJob, then the resource listing when the verdict needs it. Runs on a worker thread and
-        touches nothing shared but the probe (and, through it, the thread-safe budget)."""
+        touches nothing shared but the probe (and, through it, the thread-safe budgets)."""
         tracked = self._tracked[index]
-        started = self._clock()
         try:
             observation = self._probe.get_sync_job(tracked.target, tracked.region)
             listing = None
@@ -218,7 +255,7 @@ class Poller:
         except Exception as exc:  # noqa: BLE001 - a bug or an unforeseen failure: retried, then reported
             error = ServiceError(type(exc).__name__, str(exc))
             observation, listing = Observation(ObservationKind.TRANSIENT, error=error), None
-        return _PollResult(observation, listing, self._clock(), started)
+        return _PollResult(observation, listing, self._clock())
 
     # -- absorbing a result (loop thread) -------------------------------------------------------------
 
@@ -227,12 +264,9 @@ class Poller:
         tracked = self._tracked[index]
         obs, now = poll.observation, poll.finished_at
         tracked.polls += 1
+        # Counted for the report only: the probe charged botocore's retries to the budget as they went
+        # out, and told it of each throttled attempt (validators.throttling).
         tracked.requests += obs.requests + (poll.listing.requests if poll.listing else 0)
-        self._limiter.charge(obs.requests - 1)  # botocore's own retries spent the quota too
-        if obs.throttled:
-            self._limiter.on_throttled(sent_at=poll.started_at)
-        else:
-            self._limiter.on_success()
         previous = tracked.progress.last_state
         decision = decide(obs, tracked.progress, self._policy, now=now, deadline=self._deadline)
         tracked.progress = advance(tracked.progress, obs, now=now)

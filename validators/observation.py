@@ -30,7 +30,6 @@ class Observation:
     state: str | None = None
     error: ServiceError | None = None
     arn: str | None = None
-    throttled: bool = False  # the service (or botocore's retries on the way) reported throttling
     requests: int = 1  # HTTP requests this read cost, botocore's own retries included
 
     @property

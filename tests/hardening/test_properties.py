@@ -42,8 +42,9 @@ def observations(draw: st.DrawFn) -> Observation:
         ObservationKind.DENIED: "AccessDeniedException",
         ObservationKind.INVALID: "ValidationException",
     }[kind]
-    throttled = kind is ObservationKind.TRANSIENT and draw(st.booleans())
-    return Observation(kind, error=ServiceError(code, "m"), throttled=throttled)
+    if kind is ObservationKind.TRANSIENT:
+        code = draw(st.sampled_from(["ThrottlingException", "InternalServerException"]))
+    return Observation(kind, error=ServiceError(code, "m"))
 
 
 @st.composite

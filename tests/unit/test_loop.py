@@ -23,7 +23,7 @@ from tests.fakes import (
 from validators.model import Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
 from validators.observation import ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
-from validators.ratelimit import RateLimiter
+from validators.ratelimit import RegionBudgets
 
 NO_JITTER = WaitPolicy(jitter=0.0, max_rps=1000)
 
@@ -48,7 +48,6 @@ def run(
         policy,
         probe,
         clock=clock,
-        limiter=RateLimiter(policy.max_rps, clock),
         seed=7,
         on_change=(changes.append if changes is not None else None),
         cancel=cancel,
@@ -223,7 +222,7 @@ def test_due_time_order_polls_the_most_overdue_target_first() -> None:
 
 def test_throttling_backs_off_the_whole_run() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(10, clock)
+    budgets = RegionBudgets(10, clock)
     timelines = {f"w{i}": Timeline([(0, THROTTLED), (5, state("ACTIVE"))]) for i in range(5)}
     probe = ScriptedProbe(clock, timelines)
     simulated_poller(
@@ -231,10 +230,10 @@ def test_throttling_backs_off_the_whole_run() -> None:
         WaitPolicy(max_rps=10),
         probe,
         clock=clock,
-        limiter=limiter,
+        budgets=budgets,
         seed=1,
     ).run()
-    assert limiter.rate < 10  # throttled responses lowered the shared rate
+    assert budgets.of("r").rate < 10  # throttled responses lowered the shared rate
 
 
 def test_cancel_stops_at_once_and_marks_pending_targets_interrupted() -> None:
@@ -320,3 +319,21 @@ def test_a_flaky_endpoint_prints_a_line_per_new_reason_not_per_poll() -> None:
     assert result.jobs[0].outcome is Outcome.ACTIVE
     assert len(probe.calls) > 10
     assert len(changes) <= 4, [(c.state, c.note) for c in changes]
+
+
+def test_each_region_spends_its_own_budget_and_throttling_in_one_slows_only_that_one() -> None:
+    """TwinMaker's quotas are per account and region: --max-rps is each region's, and a region being
+    throttled neither slows the other down nor holds back its due targets."""
+    policy = WaitPolicy(max_rps=2, timeout=30, jitter=0.0, min_interval=1, max_interval=1)
+    timelines = {f"eu-{i}": Timeline([(0, THROTTLED)]) for i in range(10)}
+    timelines |= {f"us-{i}": Timeline([(0, state("CREATING"))]) for i in range(10)}
+    clock = FakeClock()
+    probe = ScriptedProbe(clock, timelines)
+    budgets = RegionBudgets(policy.max_rps, clock)
+    regions = {"eu": "eu-west-1", "us": "us-east-1"}
+    targets = [(Target(name), regions[name[:2]]) for name in timelines]
+    simulated_poller(targets, policy, probe, clock=clock, budgets=budgets).run()
+    calls = Counter(name[:2] for name, _ in probe.calls)
+    assert 2 * 30 * 0.9 <= calls["us"] <= 2 * 30 + 2  # the full budget of its own region
+    assert calls["eu"] < calls["us"] / 2  # backed off, alone
+    assert budgets.of("us-east-1").rate == 2 and budgets.of("eu-west-1").rate < 1
