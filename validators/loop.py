@@ -26,11 +26,19 @@ from validators.decision import (
     advance,
     decide,
     decide_at_deadline,
-    decide_resources,
     needs_resource_listing,
 )
 from validators.executor import Submitter
-from validators.model import JobResult, Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
+from validators.model import (
+    JobResult,
+    Outcome,
+    Reason,
+    ResourceError,
+    RunResult,
+    ServiceError,
+    StateChange,
+    Target,
+)
 from validators.observation import Observation, ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
 from validators.ratelimit import RegionBudgets
@@ -93,11 +101,9 @@ class _Tracked:
     requests: int = 0
     errors_in_row: int = 0
     arn: str | None = None
-    job_error: ServiceError | None = None  # the job's status.error, as last read
-    api_error: ServiceError | None = None  # the last error an API call raised
     resource_errors: tuple[ResourceError, ...] = ()
     truncated: bool = False
-    note: str = ""
+    reason: Reason | None = None  # the last reason to wait that was reported (on_change)
     result: JobResult | None = None
 
 
@@ -231,13 +237,13 @@ class Poller:
         for tracked in self._tracked:
             if tracked.result is None:
                 if self._cancel.is_set():
-                    self._settle_verdict(tracked, Outcome.INTERRUPTED, self._clock())
+                    self._settle_verdict(tracked, Verdict(Outcome.INTERRUPTED), self._clock())
                 else:
                     self._expire(tracked)
 
     def _expire(self, tracked: _Tracked) -> None:
-        outcome = decide_at_deadline(tracked.progress, polled=tracked.polls > 0)
-        self._settle_verdict(tracked, outcome, self._clock())
+        verdict = decide_at_deadline(tracked.progress, polled=tracked.polls > 0)
+        self._settle_verdict(tracked, verdict, self._clock())
 
     # -- one poll (worker thread) ---------------------------------------------------------------------
 
@@ -268,21 +274,17 @@ class Poller:
         # out, and told it of each throttled attempt (validators.throttling).
         tracked.requests += obs.requests + (poll.listing.requests if poll.listing else 0)
         previous = tracked.progress.last_state
-        decision = decide(obs, tracked.progress, self._policy, now=now, deadline=self._deadline)
-        tracked.progress = advance(tracked.progress, obs, now=now)
+        decision = decide(
+            obs, tracked.progress, self._policy, now=now, deadline=self._deadline, listing=poll.listing
+        )
+        tracked.progress = advance(tracked.progress, obs, now=now, listing=poll.listing)
         if obs.kind is ObservationKind.STATE:
             tracked.arn = obs.arn or tracked.arn
-            tracked.job_error = obs.error
-        elif obs.error is not None:
-            tracked.api_error = obs.error
-        if isinstance(decision, Verdict) and poll.listing is not None:
+        if poll.listing is not None:
             tracked.resource_errors = poll.listing.errors
             tracked.truncated = poll.listing.truncated
-            decision = decide_resources(decision, poll.listing)
-            if poll.listing.failure is not None and poll.listing.failure.error is not None:
-                tracked.api_error = poll.listing.failure.error
         if isinstance(decision, Verdict):
-            self._settle_verdict(tracked, decision.outcome, now, previous)
+            self._settle_verdict(tracked, decision, now, previous)
             return None
         return self._reschedule(tracked, decision, previous, now)
 
@@ -296,13 +298,16 @@ class Poller:
         else:
             pause = poll_interval(now - self._start, self._policy, draw)
         state = tracked.progress.last_state
-        # A line when the state changes, or when a new reason to wait appears; not when an error clears,
-        # nor again for the same error, so a flaky endpoint does not print a line per poll.
-        new_note = bool(decision.note) and decision.note != tracked.note
-        if state != previous or new_note or tracked.polls == 1:
-            tracked.note = decision.note
+        # A change when the state changes, or when a new reason to wait appears (reasons compared as
+        # data: kind and code); not when an error clears, nor again for the same reason, so a flaky
+        # endpoint does not print a line per poll.
+        new_reason = decision.reason is not None and decision.reason != tracked.reason
+        if state != previous or new_reason or tracked.polls == 1:
+            tracked.reason = decision.reason
             self._on_change(
-                StateChange(tracked.target, state, previous, now - self._start, tracked.polls, decision.note)
+                StateChange(
+                    tracked.target, state, previous, now - self._start, tracked.polls, decision.reason
+                )
             )
         limit = self._deadline
         if tracked.progress.not_found_since is not None:
@@ -314,21 +319,15 @@ class Poller:
         return next_due(now, pause, limit)
 
     def _settle_verdict(
-        self, tracked: _Tracked, outcome: Outcome, now: float, previous: str | None = None
+        self, tracked: _Tracked, verdict: Verdict, now: float, previous: str | None = None
     ) -> None:
-        """Freeze a target's verdict, with the service's reason where the outcome has one. `previous` is
-        the state before the observation that decided it (the verdict line shows the transition)."""
-        if outcome in (Outcome.ERROR, Outcome.UNEXPECTED_STATE, Outcome.RESOURCE_ERRORS):
-            error = tracked.job_error
-        elif outcome in (Outcome.DENIED, Outcome.INVALID, Outcome.NOT_FOUND, Outcome.UNREACHABLE):
-            error = tracked.api_error
-        else:
-            error = None
+        """Freeze a target's verdict (its error chosen by the decision). `previous` is the state before
+        the observation that decided it (the verdict line shows the transition)."""
         tracked.result = JobResult(
             target=tracked.target,
-            outcome=outcome,
+            outcome=verdict.outcome,
             state=tracked.progress.last_state,
-            error=error,
+            error=verdict.error,
             arn=tracked.arn,
             polls=tracked.polls,
             elapsed_seconds=now - self._start,
@@ -343,7 +342,6 @@ class Poller:
                 previous if previous is not None else tracked.progress.last_state,
                 now - self._start,
                 tracked.polls,
-                note=outcome.value,
                 result=tracked.result,
             )
         )

@@ -32,16 +32,6 @@ class Observation:
     arn: str | None = None
     requests: int = 1  # HTTP requests this read cost, botocore's own retries included
 
-    @property
-    def note(self) -> str:
-        """A few words for people when there is no state to show."""
-        if self.kind is ObservationKind.NOT_FOUND:
-            return "not visible yet"
-        if self.kind is ObservationKind.TRANSIENT:
-            reason = self.error.code if self.error else "transient error"
-            return f"retrying after {reason}"
-        return ""
-
 
 @dataclass(frozen=True)
 class ResourceListing:

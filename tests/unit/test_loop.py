@@ -20,7 +20,16 @@ from tests.fakes import (
     simulated_poller,
     state,
 )
-from validators.model import Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
+from validators.model import (
+    Outcome,
+    Reason,
+    ResourceError,
+    RunResult,
+    ServiceError,
+    StateChange,
+    Target,
+    Waiting,
+)
 from validators.observation import ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
 from validators.ratelimit import RegionBudgets
@@ -318,7 +327,7 @@ def test_a_flaky_endpoint_prints_a_line_per_new_reason_not_per_poll() -> None:
     result, probe, _ = run({"w": Timeline(steps)}, changes=changes)
     assert result.jobs[0].outcome is Outcome.ACTIVE
     assert len(probe.calls) > 10
-    assert len(changes) <= 4, [(c.state, c.note) for c in changes]
+    assert len(changes) <= 4, [(c.state, c.reason) for c in changes]
 
 
 def test_each_region_spends_its_own_budget_and_throttling_in_one_slows_only_that_one() -> None:
@@ -337,3 +346,15 @@ def test_each_region_spends_its_own_budget_and_throttling_in_one_slows_only_that
     assert 2 * 30 * 0.9 <= calls["us"] <= 2 * 30 + 2  # the full budget of its own region
     assert calls["eu"] < calls["us"] / 2  # backed off, alone
     assert budgets.of("us-east-1").rate == 2 and budgets.of("eu-west-1").rate < 1
+
+
+def test_a_change_is_reported_when_the_reason_to_wait_changes_not_when_it_repeats() -> None:
+    changes: list[StateChange] = []
+    steps = [(0.0, state("CREATING")), (5.0, SERVER_ERROR), (15.0, THROTTLED), (25.0, state("ACTIVE"))]
+    run({"w": Timeline(steps)}, changes=changes)
+    assert [(c.state, c.reason) for c in changes] == [
+        ("CREATING", None),
+        ("CREATING", Reason(Waiting.RETRYING, "InternalServerException")),
+        ("CREATING", Reason(Waiting.RETRYING, "ThrottlingException")),
+        ("ACTIVE", None),
+    ]

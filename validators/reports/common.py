@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from validators.model import ExitStatus, JobResult, Outcome, ResourceError, RunResult
+from validators.model import ExitStatus, JobResult, Outcome, Reason, ResourceError, RunResult, Waiting
 from validators.sanitize import safe_text
 
 
@@ -17,6 +17,17 @@ def region_of(job: JobResult) -> str | None:
     """The region a job was checked in: the resolved one (`JobResult.region`) when the gate knew it,
     else the one the target asked for, else None (e.g. interrupted before a client was made)."""
     return job.region or job.target.region
+
+
+def reason_text(reason: Reason) -> str:
+    """A reason to keep waiting in words: `not visible yet`, `retrying after ThrottlingException`,
+    `listing sync resources: retrying after ...`. Not yet safe to show: pass it through `safe_text`."""
+    if reason.waiting is Waiting.NOT_VISIBLE_YET:
+        return "not visible yet"
+    retrying = f"retrying after {reason.code or 'transient error'}"
+    if reason.waiting is Waiting.LISTING_RETRYING:
+        return f"listing sync resources: {retrying}"
+    return retrying
 
 
 def error_text(job: JobResult, limit: int) -> str:

@@ -19,7 +19,15 @@ and 4; magenta: interrupted); without it the text holds no escape sequence at al
 from __future__ import annotations
 
 from validators.model import OUTCOME_EXIT, ExitStatus, JobResult, Outcome, RunResult, StateChange
-from validators.reports.common import plural, region_of, resource_text, signal_name, tally, verdict_detail
+from validators.reports.common import (
+    plural,
+    reason_text,
+    region_of,
+    resource_text,
+    signal_name,
+    tally,
+    verdict_detail,
+)
 from validators.sanitize import clean_text, safe_text
 
 #: At most this many failing resources are listed under a target in the summary.
@@ -43,20 +51,21 @@ def _paint(text: str, outcome: Outcome, use_color: bool) -> str:
 
 
 def format_change(change: StateChange, use_color: bool = False) -> str:
-    """One line for a state change or a verdict: `[elapsed] label: transition (n polls)[; note][ => verdict]`.
+    """One line for a state change or a verdict: `[elapsed] label: transition (n polls)[; reason]` and,
+    for a verdict, ` => outcome[: detail]`.
 
     The transition is `PREVIOUS -> STATE` when both are known and differ, else the state alone, else the
-    note (`not visible yet`). A note is appended after the polls when there is a state to show too, unless
-    the change is a verdict (whose note only repeats the outcome). A verdict adds `=> outcome` and, where
-    there is one, `: detail` (the service's code and message, resources in ERROR, the stuck state).
+    reason to wait (`not visible yet`), else the verdict's outcome. The reason is appended after the
+    polls when there is a state to show too. A verdict adds `=> outcome` and, where there is one,
+    `: detail` (the service's code and message, resources in ERROR, the stuck state).
     """
     label = clean_text(change.target.label(), 200)
     state = safe_text(change.state, 64) if change.state is not None else None
     previous = safe_text(change.previous, 64) if change.previous is not None else None
-    note = safe_text(change.note, 200)
+    note = safe_text(reason_text(change.reason), 200) if change.reason is not None else ""
     result = change.result
     if state is None:
-        transition = note or "no state yet"
+        transition = note or (result.outcome.value if result is not None else "no state yet")
         note = ""
     elif previous is not None and previous != state:
         transition = f"{previous} -> {state}"
