@@ -26,13 +26,13 @@ from urllib.parse import urlsplit
 from validators.aws_settings import AwsSettings, GateConfigError
 from validators.inputs import (
     InputError,
-    check_region,
     read_pulumi_outputs,
     read_source,
     read_terraform_outputs,
     targets_from_flags,
 )
-from validators.model import DEFAULT_SYNC_SOURCE, ExitStatus, Outcome, RunResult, StateChange, Target
+from validators.model import ExitStatus, Outcome, RunResult, StateChange, Target
+from validators.names import DEFAULT_SYNC_SOURCE, check_region
 from validators.policy import PolicyError, WaitPolicy
 from validators.reports import github, json_report, junit, text
 from validators.reports.files import write_atomic

@@ -13,9 +13,9 @@ import botocore.exceptions as bexc
 from validators.aws import BotoProbe, ClientPool
 from validators.aws_settings import AwsSettings, GateConfigError
 from validators.executor import DaemonExecutor
-from validators.inputs import check_region
 from validators.loop import Poller
 from validators.model import RunResult, StateChange, Target
+from validators.names import check_region
 from validators.policy import WaitPolicy
 from validators.ratelimit import RegionBudgets
 from validators.sanitize import safe_text

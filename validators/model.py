@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
-DEFAULT_SYNC_SOURCE = "SITEWISE"
+from validators.names import DEFAULT_SYNC_SOURCE
 
 
 class SyncJobState(StrEnum):

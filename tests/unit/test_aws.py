@@ -27,14 +27,7 @@ ARN = "arn:aws:iottwinmaker:eu-west-1:123456789012:workspace/plant-a/sync-job/SI
 TARGET = Target("plant-a")
 
 
-@pytest.fixture(autouse=True)
-def offline_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IOTTWINMAKER", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+pytestmark = pytest.mark.usefixtures("aws_env")  # dummy credentials; no AWS config is read
 
 
 def client_error(code: str, status: int, message: str = "m", retries: int = 0) -> bexc.ClientError:

@@ -28,6 +28,7 @@ from validators.reports.common import (
     tally,
     verdict_detail,
 )
+from validators.reports.table import pad
 from validators.sanitize import clean_text, safe_text
 
 #: At most this many failing resources are listed under a target in the summary.
@@ -85,6 +86,7 @@ def _verdict_suffix(result: JobResult, use_color: bool) -> str:
 
 
 _HEADERS = ("TARGET", "REGION", "OUTCOME", "STATE", "POLLS", "ELAPSED", "ERROR")
+_RIGHT = (4, 5)  # POLLS and ELAPSED are numbers
 
 
 def format_summary(run: RunResult, use_color: bool = False) -> str:
@@ -103,25 +105,16 @@ def format_summary(run: RunResult, use_color: bool = False) -> str:
             _error_cell(job),
         ]
         rows.append((job, cells))
-    widths = [max([len(h)] + [len(cells[i]) for _, cells in rows]) for i, h in enumerate(_HEADERS[:-1])]
-    lines = [_row(list(_HEADERS), widths)]
-    for job, cells in rows:
-        lines.append(_row(cells, widths, job.outcome if use_color else None))
+    padded = pad([list(_HEADERS), *(cells for _, cells in rows)], right=_RIGHT, free_last=True)
+    lines = ["  ".join(padded[0]).rstrip()]
+    for (job, _), cells in zip(rows, padded[1:], strict=True):
+        if use_color:
+            # Painted after padding, so escape codes never count towards a column's width.
+            cells[2] = _paint(cells[2], job.outcome, True)
+        lines.append("  ".join(cells).rstrip())
         lines.extend(_resource_lines(job))
     lines.append(_final_line(run, use_color))
     return "\n".join(lines)
-
-
-def _row(cells: list[str], widths: list[int], paint: Outcome | None = None) -> str:
-    """Columns padded to `widths` (numbers right-aligned), the last column as it is; with `paint`, the
-    OUTCOME cell is coloured after padding, so escape codes never count towards a column's width."""
-    padded = [
-        cell.rjust(width) if header in ("POLLS", "ELAPSED") else cell.ljust(width)
-        for cell, width, header in zip(cells, widths, _HEADERS, strict=False)
-    ]
-    if paint is not None:
-        padded[2] = _paint(padded[2], paint, True)
-    return "  ".join([*padded, cells[-1]]).rstrip()
 
 
 def _error_cell(job: JobResult) -> str:
