@@ -27,15 +27,14 @@ from validators.aws_settings import AwsSettings, GateConfigError
 from validators.durations import DurationError, parse_duration
 from validators.environment import PREFIX, EnvOption, EnvVarError, apply_environment, boolean
 from validators.inputs import (
-    SUPPORTED_SYNC_SOURCES,
     InputError,
-    check_region,
     read_pulumi_outputs,
     read_source,
     read_terraform_outputs,
     targets_from_flags,
 )
-from validators.model import DEFAULT_SYNC_SOURCE, ExitStatus, Outcome, RunResult, StateChange, Target
+from validators.model import ExitStatus, Outcome, RunResult, StateChange, Target
+from validators.names import DEFAULT_SYNC_SOURCE, SUPPORTED_SYNC_SOURCES, check_region
 from validators.policy import PolicyError, WaitPolicy
 from validators.reports import github, json_report, junit, text
 from validators.reports.files import write_atomic
@@ -255,8 +254,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "--max-rps",
         type=POSITIVE_RATE,
         metavar="R",
-        help="API requests per second for the whole run, shared by all targets "
-        f"(default 10; env {_env('max_rps')}; e.g. --max-rps 5)",
+        help="API requests per second per region (TwinMaker's quotas are per account and region), "
+        f"shared by that region's targets (default 10; env {_env('max_rps')}; e.g. --max-rps 5)",
     )
     aws = wait.add_argument_group("AWS (botocore's environment variables work as usual)")
     aws.add_argument(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
-DEFAULT_SYNC_SOURCE = "SITEWISE"
+from validators.names import DEFAULT_SYNC_SOURCE
 
 
 class SyncJobState(StrEnum):
@@ -168,7 +168,9 @@ class JobResult:
     resource_errors: tuple[ResourceError, ...] = ()
     region: str | None = None
     resource_errors_truncated: bool = False
-    hint: str = ""  # what to check next, when the gate knows more than the error says (unreachable)
+    # `unreachable` because no request reached an endpoint: for how long (`reports.common.unreached_hint`
+    # turns it into what to check: region, endpoint URL, VPC endpoint, proxy).
+    unreached_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -198,12 +200,32 @@ class RunResult:
         return worst_outcome([j.outcome for j in self.jobs])
 
 
+class Waiting(StrEnum):
+    """Why a target is still waiting although the last poll did not show its state moving on."""
+
+    NOT_VISIBLE_YET = "not_visible_yet"  # ResourceNotFoundException within the not-found grace
+    RETRYING = "retrying"  # a transient failure: throttling, 5xx, a timeout, a reset, an unreadable body
+    # a transient failure in which no request reached an endpoint (refused, DNS, connect timeout, proxy):
+    # the run of these ends the target `unreachable` after `--unreachable-after`
+    UNREACHED = "unreached"
+    LISTING_RETRYING = "listing_retrying"  # ACTIVE, but listing its sync resources failed transiently
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason to keep waiting, as data: what kind, and the code that caused it (the service's error
+    code, or the name of the botocore exception). Reports turn it into words."""
+
+    waiting: Waiting
+    code: str = ""
+
+
 @dataclass(frozen=True)
 class StateChange:
     """A target's state changed (or it reached a verdict): one line of text output, one progress tick.
 
-    `state` is the job's state as last read (`None` while nothing could be read); `note` says why
-    when there is no state to show ("not visible yet", "throttled, retrying").
+    `state` is the job's state as last read (`None` while nothing could be read); `reason` says why it
+    is still waiting when there is news to tell besides the state (not visible yet, retrying after ...).
     """
 
     target: Target
@@ -211,5 +233,5 @@ class StateChange:
     previous: str | None
     elapsed_seconds: float
     polls: int
-    note: str = ""
+    reason: Reason | None = None
     result: JobResult | None = None  # set when this change is the target's verdict

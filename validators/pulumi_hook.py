@@ -19,8 +19,10 @@ from typing import Any
 import pulumi
 
 from validators.aws_settings import AwsSettings
-from validators.model import DEFAULT_SYNC_SOURCE, JobResult, Outcome, RunResult, Target
+from validators.model import JobResult, Outcome, RunResult, Target
+from validators.names import DEFAULT_SYNC_SOURCE
 from validators.policy import WaitPolicy
+from validators.reports.common import resource_text, unreached_hint
 from validators.reports.heartbeat import narrate
 from validators.sanitize import safe_text
 
@@ -106,15 +108,11 @@ def failure_message(result: JobResult, check_resources: bool, urn: str | None = 
         shown = result.resource_errors[:MAX_LISTED_RESOURCES]
         more = len(result.resource_errors) - len(shown)
         lines.append(f"  Resources in ERROR ({len(result.resource_errors)}):")
-        lines.extend(
-            f"    - {safe_text(r.resource_type)} {safe_text(r.external_id or r.resource_id)}: "
-            f"{safe_text(r.code)}: {safe_text(r.message)}"
-            for r in shown
-        )
+        lines.extend(f"    - {resource_text(r)}" for r in shown)
         if more > 0 or result.resource_errors_truncated:
             lines.append("    - ... more; list them all with the command below")
-    if result.hint:
-        lines.append(f"  {safe_text(result.hint, 400)}")
+    if hint := unreached_hint(result):
+        lines.append(f"  {hint}")
     region_flag = f" --region {region}" if region else ""
     lines.append(
         "  Inspect: twinmaker-gate wait "

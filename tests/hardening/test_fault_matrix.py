@@ -22,7 +22,7 @@ from tests.hardening.harness import FAST, GateRun, at, run_gate, scenario_job
 from twinmaker_local import Endpoint
 from validators.aws_settings import AwsSettings
 from validators.gate import wait_for_sync_jobs
-from validators.model import RunResult, StateChange, Target
+from validators.model import RunResult, StateChange, Target, Waiting
 from validators.policy import WaitPolicy
 
 pytestmark = pytest.mark.http
@@ -222,7 +222,9 @@ def advance_after(ep: Endpoint, seen: Callable[[StateChange], bool], seconds: fl
 
 def test_not_found_within_the_grace_is_waited_out(ep: Endpoint) -> None:
     ep.add_sync_job(scenario_job("ws-late", at(0, "ACTIVE"), notFound=[[0, 30]]))
-    waiter = advance_after(ep, lambda change: change.note == "not visible yet", 31)
+    waiter = advance_after(
+        ep, lambda change: change.reason is not None and change.reason.waiting is Waiting.NOT_VISIBLE_YET, 31
+    )
     run = gate(ep, "ws-late", "--timeout", "10", "--not-found-grace", "5", *FAST, waiter=waiter)
     assert_verdict(run, "active", 0, None)
     assert run.job["polls"] >= 2

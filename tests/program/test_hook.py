@@ -150,8 +150,8 @@ def test_error_job_raises_with_code_message_and_failing_resources() -> None:
             "TwinMaker sync job plant-a/SITEWISE in eu-west-1 ended in ERROR (state ERROR, after 42s).",
             "  Service error SYNC_PROCESSING_ERROR: Sync job finished with errors: 2 of 7 resources failed.",
             "  Resources in ERROR (2):",
-            "    - ENTITY asset-1: PROCESSING_ERROR: property 'Temp' has type STRUCT",
-            "    - COMPONENT_TYPE model-9: PROCESSING_ERROR: too many properties",
+            "    - ENTITY asset-1 (id res-1): PROCESSING_ERROR: property 'Temp' has type STRUCT",
+            "    - COMPONENT_TYPE - (id model-9): PROCESSING_ERROR: too many properties",
             "  Inspect: twinmaker-gate wait --workspace-id plant-a --sync-source SITEWISE --region eu-west-1",
             "  The sync job stays in the stack; fix the cause, then re-create it with `pulumi up --replace "
             "'urn:pulumi:test::twinmaker-sync::aws-native:iottwinmaker:SyncJob::plant-a-sync-job'`.",
@@ -170,7 +170,7 @@ def test_resource_errors_on_an_active_job_fail_the_strict_gate() -> None:
         SyncJobGateError, match=r"is ACTIVE, but some of its resources are in ERROR"
     ) as caught:
         run_async(gate(waiter, check_resources=True)(hook_args()))
-    assert "    - ENTITY a1: PROCESSING_ERROR: bad" in str(caught.value)
+    assert "    - ENTITY a1 (id r1): PROCESSING_ERROR: bad" in str(caught.value)
     assert "--region eu-west-1 --check-resources" in str(caught.value)
 
 
@@ -330,7 +330,8 @@ def test_real_gate_fails_an_error_job_on_the_local_endpoint(local_aws: Any) -> N
     message = str(caught.value)
     assert message.startswith("TwinMaker sync job line-bad/SITEWISE in us-east-1 ended in ERROR (state ERROR")
     assert "  Service error SYNC_PROCESSING_ERROR: 1 of 2 resources failed to sync." in message
-    assert "    - ENTITY asset-7: PROCESSING_ERROR: property 'Zone' is a STRUCT" in message
+    [listed] = [line for line in message.splitlines() if line.startswith("    - ENTITY asset-7 (id ")]
+    assert listed.endswith("): PROCESSING_ERROR: property 'Zone' is a STRUCT")
 
 
 # --------------------------------------------------------------------------- what the hook logs
@@ -361,7 +362,7 @@ def test_the_hook_logs_changes_and_heartbeats_as_the_cli_does(monkeypatch: pytes
         started.set()
         assert done.wait(5)
         job = JobResult(targets[0], Outcome.ACTIVE, "ACTIVE", polls=9, elapsed_seconds=70.0)
-        on_change(StateChange(targets[0], "ACTIVE", "CREATING", 70.0, 9, "active", job))
+        on_change(StateChange(targets[0], "ACTIVE", "CREATING", 70.0, 9, result=job))
         return RunResult(jobs=(job,), elapsed_seconds=70.0)
 
     monkeypatch.setattr(validators.gate, "wait_for_sync_jobs", fake_gate)

@@ -67,7 +67,7 @@ class FakeWaiter:
             )
             error = ServiceError("SYNC_CREATING_ERROR", self.message) if outcome is Outcome.ERROR else None
             job = JobResult(target, outcome, state, error, polls=3, elapsed_seconds=4.0, region=target.region)
-            on_change(StateChange(target, state, None, 4.0, 3, outcome.value, job))
+            on_change(StateChange(target, state, None, 4.0, 3, result=job))
             jobs.append(job)
         return RunResult(tuple(jobs), elapsed_seconds=4.5)
 

@@ -29,7 +29,7 @@ from tests.fakes import (
 from validators.model import Outcome, RunResult, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
 from validators.policy import WaitPolicy
-from validators.ratelimit import RECOVER_PER_SECOND, RateLimiter
+from validators.ratelimit import RECOVER_PER_SECOND, RateLimiter, RegionBudgets
 from validators.schedule import poll_interval
 
 CREATING = state("CREATING")
@@ -40,16 +40,16 @@ def fleet(
 ) -> tuple[RunResult, ScriptedProbe, FakeClock, RateLimiter]:
     clock = FakeClock(start=0.0)
     probe = ScriptedProbe(clock, timelines, cost=cost)
-    limiter = RateLimiter(policy.max_rps, clock)
+    budgets = RegionBudgets(policy.max_rps, clock)
     result = simulated_poller(
         [(Target(name), "eu-west-1") for name in timelines],
         policy,
         probe,
         clock=clock,
-        limiter=limiter,
+        budgets=budgets,
         seed=seed,
     ).run()
-    return result, probe, clock, limiter
+    return result, probe, clock, budgets.of("eu-west-1")
 
 
 def most_in_any_window(times: list[float], width: float) -> int:
@@ -78,14 +78,9 @@ def test_budget_holds_over_every_window_of_the_run(rps: float, width: float) -> 
 def test_botocore_retries_inside_a_call_spend_the_same_budget() -> None:
     """A call that botocore retried twice cost three requests: the run's request rate still holds."""
 
-    @dataclass
-    class Retried(ScriptedProbe):
-        def get_sync_job(self, target: Target, region: str) -> Observation:
-            obs = super().get_sync_job(target, region)
-            return Observation(obs.kind, state=obs.state, arn=obs.arn, requests=3)
-
+    retried = Observation(ObservationKind.STATE, state="CREATING", arn="arn:x", requests=3)
     clock = FakeClock(start=0.0)
-    probe = Retried(clock, pending_forever(30))
+    probe = ScriptedProbe(clock, {f"ws-{i:04d}": Timeline([(0, retried)]) for i in range(30)})
     policy = WaitPolicy(max_rps=6, timeout=200, min_interval=1, max_interval=5)
     result = simulated_poller(
         [(Target(name), "r") for name in probe.timelines],
@@ -170,14 +165,14 @@ def test_throttling_slows_the_whole_run_and_the_rate_recovers_after() -> None:
     storm = (100.0, 130.0)
 
     class Storm(ScriptedProbe):
-        def get_sync_job(self, target: Target, region: str) -> Observation:
-            obs = super().get_sync_job(target, region)
-            return THROTTLED if storm[0] <= self.clock.elapsed < storm[1] else obs
+        def answer(self, workspace: str, t: float) -> Observation:
+            return THROTTLED if storm[0] <= t < storm[1] else super().answer(workspace, t)
 
     rps = 20.0
     clock = FakeClock(start=0.0)
     probe = Storm(clock, pending_forever(400))
-    limiter = RateLimiter(rps, clock)
+    budgets = RegionBudgets(rps, clock)
+    limiter = budgets.of("r")
     rates: list[tuple[float, float]] = []
     probe.hook = lambda _w, t: rates.append((t, limiter.rate))
     simulated_poller(
@@ -185,7 +180,7 @@ def test_throttling_slows_the_whole_run_and_the_rate_recovers_after() -> None:
         WaitPolicy(max_rps=rps, timeout=220),
         probe,
         clock=clock,
-        limiter=limiter,
+        budgets=budgets,
         seed=5,
     ).run()
     times = [t for _, t in probe.calls]
@@ -332,24 +327,18 @@ def test_memory_does_not_grow_with_the_number_of_polls() -> None:
 
 
 def test_one_overshoot_halves_the_rate_once_however_many_429s_it_draws() -> None:
-    """32 requests go out in one batch (each takes 50 ms, the budget refills as fast) and all come back
-    throttled: they answer one overshoot, so the shared rate is halved once, not 32 times."""
-    rps = 20.0
+    """32 requests go out before the first answer is read, and all come back throttled: they answer
+    one overshoot, so the shared rate is halved once, not 32 times."""
     clock = FakeClock(start=0.0)
-    timelines = {f"ws-{i:02d}": Timeline([(0, THROTTLED), (1.0, CREATING)]) for i in range(32)}
-    probe = ScriptedProbe(clock, timelines, cost=1 / rps)
-    limiter = RateLimiter(rps, clock)
-    simulated_poller(
-        [(Target(name), "r") for name in timelines],
-        WaitPolicy(max_rps=rps, timeout=5),
-        probe,
-        clock=clock,
-        limiter=limiter,
-        seed=1,
-    ).run()
-    first_batch = [t for _, t in probe.calls if t < 1.0]
-    assert len(first_batch) >= 20  # they were all in one batch, started before any answer was read
-    assert limiter.rate >= rps / 2 - 1e-9  # halved once (and recovering since), not down to the floor
+    limiter = RateLimiter(20, clock)
+    sent = []
+    for _ in range(32):
+        limiter.acquire(clock.sleep)
+        sent.append(clock())
+    clock.sleep(0.05)
+    for at in sent:
+        limiter.on_throttled(sent_at=at)
+    assert limiter.rate == 10
 
 
 def test_the_rate_is_cut_again_only_by_requests_sent_after_the_last_cut() -> None:

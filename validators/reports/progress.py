@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from validators.model import StateChange, Target
-from validators.reports.common import verdict_detail
+from validators.reports.common import reason_text, verdict_detail
 from validators.sanitize import clean_text, safe_text
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class LiveProgress:
                 self._labels.append(clean_text(change.target.label(), 120))
             if change.state is not None:
                 row.state = safe_text(change.state, 40)
-            row.note = safe_text(change.note, 80)
+            row.note = safe_text(reason_text(change.reason), 80) if change.reason is not None else ""
             row.polls = change.polls
             if change.result is not None:
                 row.verdict = change.result.outcome.value
