@@ -15,7 +15,13 @@ T = TypeVar("T")
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
+    """Run on a private loop. Not `asyncio.run`: it leaves the main thread's current loop set to None,
+    and the Pulumi mocks that later tests install (tests/program, tests/policy) ask for that loop."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
 
 
 def urn(token: str, name: str, stack: str = "dev") -> str:

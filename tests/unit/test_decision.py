@@ -44,6 +44,7 @@ WORKSPACE_MISSING = Observation(
 UNREACHED = Observation(
     ObservationKind.TRANSIENT, error=ServiceError("EndpointConnectionError", "refused"), unreached=True
 )
+RETRY_UNREACHED = KeepWaiting(Reason(Waiting.UNREACHED, "EndpointConnectionError"), retry_soon=True)
 
 
 def error_of(obs: Observation) -> ServiceError | None:
@@ -111,17 +112,13 @@ RULES = [
         WORKSPACE_MISSING,
         Verdict(Outcome.NOT_FOUND, WORKSPACE_MISSING.error),
     ),
+    Rule("a request that reached no endpoint is retried soon", UNREACHED, RETRY_UNREACHED),
     Rule(
-        "a request that reached no endpoint is retried soon",
+        "no endpoint reached for under unreachable_after",
         UNREACHED,
-        KeepWaiting(Reason(Waiting.UNREACHED, "EndpointConnectionError"), retry_soon=True),
-    ),
-    Rule(
-        "reaching no endpoint for less than unreachable_after waits",
-        UNREACHED,
-        KeepWaiting(Reason(Waiting.UNREACHED, "EndpointConnectionError"), retry_soon=True),
-        progress=Progress(unreached_since=10),
-        now=69,
+        RETRY_UNREACHED,
+        Progress(unreached_since=10),
+        69,
     ),
     Rule(
         "reaching no endpoint for unreachable_after is unreachable at once, with the last error",
