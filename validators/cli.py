@@ -1,8 +1,9 @@
 """`python -m validators wait`: a thin CLI over `wait_for_sync_jobs`.
 
 `main(argv) -> int` never calls `sys.exit` and never lets a traceback out: bad input is one line on stderr
-and exit 2, before any AWS request; every verdict maps to the contract's exit codes (`ExitStatus`). Only
-`validators/__main__.py` and the console script turn the int into a process exit.
+and exit 2, before any AWS request; every verdict maps to its exit code (`ExitStatus`; docs/gate.md,
+"Outcomes and exit codes"). Only `validators/__main__.py` and the console script turn the int into a
+process exit.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, Protocol, TextIO
+from typing import NoReturn, TextIO
 from urllib.parse import urlsplit
 
 from validators.aws_settings import AwsSettings, GateConfigError
@@ -33,10 +34,11 @@ from validators.inputs import (
 )
 from validators.model import ExitStatus, Outcome, RunResult, StateChange, Target
 from validators.names import DEFAULT_SYNC_SOURCE, check_region
-from validators.policy import PolicyError, WaitPolicy
 from validators.reports import github, json_report, junit, text
 from validators.reports.files import write_atomic
 from validators.sanitize import redact, safe_text
+from validators.wait_settings import PolicyError, WaitPolicy
+from validators.waiter import Waiter, default_waiter
 
 PROG = "python -m validators"
 
@@ -347,18 +349,6 @@ class _Out:
             self._closed.add(id(stream))
 
 
-class Waiter(Protocol):
-    def __call__(
-        self,
-        targets: Sequence[Target],
-        policy: WaitPolicy | None = None,
-        *,
-        aws: AwsSettings | None = None,
-        on_change: Callable[[StateChange], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> RunResult: ...
-
-
 def _unique_targets(plan: Plan) -> list[Target]:
     """The run's targets: regions resolved and checked, repeats dropped (`gate.resolve_regions`)."""
     from validators.gate import open_pool, resolve_regions  # noqa: PLC0415 - boto3 only when running
@@ -436,12 +426,6 @@ def _write_reports(plan: Plan, out: _Out, environ: Mapping[str, str], result: Ru
     return result
 
 
-def _default_waiter() -> Waiter:
-    from validators.gate import wait_for_sync_jobs  # noqa: PLC0415 - boto3 only when a run starts
-
-    return wait_for_sync_jobs
-
-
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -451,7 +435,7 @@ def main(
     environ: Mapping[str, str] | None = None,
     waiter: Waiter | None = None,
 ) -> int:
-    """Run the CLI; return the exit code (see `ExitStatus` and the contract's outcome table).
+    """Run the CLI; return the exit code (see `ExitStatus`; docs/gate.md, "Outcomes and exit codes").
 
     `waiter` defaults to `validators.gate.wait_for_sync_jobs`, imported only when a run starts, so
     `--help` and bad input answer without loading boto3."""
@@ -466,7 +450,7 @@ def main(
                 raise UsageError("choose a command: wait (see --help)")
             plan = plan_from_args(args, stdin)
             out = _Out(stdout, stderr, plan.output)
-            result = run_plan(plan, out, environ, waiter or _default_waiter(), signals)
+            result = run_plan(plan, out, environ, waiter or default_waiter(), signals)
         except (UsageError, InputError, GateConfigError) as exc:
             bootstrap.write(stderr, f"{PROG} wait: error: {safe_text(redact(str(exc)), 600)}")
             return ExitStatus.USAGE

@@ -18,19 +18,18 @@ from typing import Any
 import pulumi
 
 from validators.aws_settings import AwsSettings
-from validators.model import JobResult, Outcome, RunResult, Target
+from validators.model import JobResult, Outcome, Target
 from validators.names import DEFAULT_SYNC_SOURCE
-from validators.policy import WaitPolicy
 from validators.reports.common import resource_text
 from validators.sanitize import safe_text
+from validators.wait_settings import WaitPolicy
+from validators.waiter import Waiter, default_waiter
 
 HOOK_NAME = "twinmaker-sync-gate"
 SYNC_JOB_TYPE = "aws-native:iottwinmaker:SyncJob"
 #: Failing resources listed in the error; the rest are counted. A deploy log is not a report.
 MAX_LISTED_RESOURCES = 10
 
-#: The gate library's entry point, injectable so tests can script verdicts without AWS.
-Waiter = Callable[[list[Target], WaitPolicy, AwsSettings], RunResult]
 HookCallback = Callable[[pulumi.ResourceHookArgs], Awaitable[None]]
 
 _OUTCOME_TEXT: dict[Outcome, str] = {
@@ -52,13 +51,6 @@ class SyncJobGateError(Exception):
     def __init__(self, result: JobResult, message: str) -> None:
         super().__init__(message)
         self.result = result
-
-
-def _default_wait(targets: list[Target], policy: WaitPolicy, aws: AwsSettings) -> RunResult:
-    # Imported here so that building the hook (at program start, and under mocks) needs no boto3.
-    from validators.gate import wait_for_sync_jobs  # noqa: PLC0415
-
-    return wait_for_sync_jobs(targets, policy, aws=aws)
 
 
 def failure_message(result: JobResult, check_resources: bool, urn: str | None = None) -> str:
@@ -122,13 +114,15 @@ def make_gate_callback(
     wait: Waiter | None = None,
 ) -> HookCallback:
     """The hook body: wait for the created job, return on ACTIVE, raise `SyncJobGateError` otherwise."""
-    waiter = wait or _default_wait
 
     async def gate(args: pulumi.ResourceHookArgs) -> None:
         target = target_from_hook_args(args, aws.region)
+        # The real gate is imported when a hook runs, so building the hook (at program start, and
+        # under mocks) needs no boto3. Tests inject a scripted `wait`.
+        waiter = wait or default_waiter()
         # The wait blocks for minutes; on a thread it leaves the program's event loop free, so the
         # engine can go on with other resources and other jobs' hooks run concurrently.
-        result = await asyncio.to_thread(waiter, [target], policy, aws)
+        result = await asyncio.to_thread(waiter, [target], policy, aws=aws)
         job = result.jobs[0]
         if job.outcome is not Outcome.ACTIVE:
             raise SyncJobGateError(job, failure_message(job, policy.check_resources, args.urn))

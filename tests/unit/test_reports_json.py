@@ -1,4 +1,4 @@
-"""The `--output json` document: the contract's keys exactly, the service's text as sent, ASCII only."""
+"""The `--output json` document: the keys of docs/gate.md exactly, the service's text as sent, ASCII only."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from validators.model import (
 )
 from validators.reports.json_report import dumps, to_json_document
 
-# The contract's example, verbatim (CONTRACT.md, "Output").
+# The example of docs/gate.md ("Output"), verbatim.
 CONTRACT_EXAMPLE = """
 {
   "outcome": "active",
