@@ -13,8 +13,8 @@ from twinmaker_infra import config as stack_config
 from twinmaker_infra import outputs as keys
 from twinmaker_infra.workspace import TwinMakerWorkspace, WorkspaceArgs
 from validators.aws_settings import AwsSettings
-from validators.policy import WaitPolicy
 from validators.pulumi_hook import create_gate_hook
+from validators.wait_settings import WaitPolicy
 
 settings = stack_config.load()
 region_name = stack_config.resolve_region(

@@ -166,8 +166,8 @@ def endpoint_process(
 
 def oracle_bound(releases: list[tuple[float, int]], quota: float, burst: float) -> float:
     """When an oracle would be done: it knows each job's transition and spends, at or after it, exactly
-    the calls the gate's contract needs (GetSyncJob; plus one ListSyncResources page for a job in
-    ERROR), as early as the endpoint's token bucket (`quota`/s, `burst` tokens, full at the start)
+    the calls docs/gate.md requires (GetSyncJob; plus one ListSyncResources page for a job in ERROR),
+    as early as the endpoint's token bucket (`quota`/s, `burst` tokens, full at the start)
     admits them. `releases` is (transition in seconds from the run's start, calls needed) per job.
 
     This is at least max(last transition, (calls - burst) / quota), and usually equal to the larger.

@@ -25,8 +25,8 @@ from validators.executor import InlineExecutor
 from validators.loop import Poller
 from validators.model import Outcome, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
 from validators.ratelimit import RegionBudgets
+from validators.wait_settings import WaitPolicy
 
 WAITS: tuple[float, ...] = (5, 30, 120, 600, 1800)
 SEEDS: tuple[int, ...] = tuple(range(20))

@@ -17,9 +17,9 @@ from validators.executor import InlineExecutor
 from validators.loop import Poller, Probe
 from validators.model import ServiceError, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
 from validators.ratelimit import RegionBudgets
 from validators.throttling import is_throttling
+from validators.wait_settings import WaitPolicy
 
 
 class FakeClock:

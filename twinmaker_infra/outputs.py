@@ -1,9 +1,9 @@
 """Stack output keys, shared by the program (`__main__.py`), its component's `register_outputs` and
 its tests.
 
-The `syncJobs` keys are the gate's contract (`pulumi stack output --json | python -m validators wait
---pulumi-outputs -` reads exactly them), so they are defined once, in `validators.names`, and only
-re-exported here.
+The `syncJobs` keys are what the gate reads (docs/gate.md, "Targets": `pulumi stack output --json |
+python -m validators wait --pulumi-outputs -` reads exactly them), so they are defined once, in
+`validators.names`, and only re-exported here.
 """
 
 from __future__ import annotations

@@ -121,7 +121,7 @@ class ClientPool:
     def __init__(self, settings: AwsSettings, *, max_pool: int = 32) -> None:
         # Raises botocore ProfileNotFound for an unknown --profile: the CLI reports it as bad input.
         # botocore reads only AWS_DEFAULT_REGION; AWS_REGION (what most AWS SDKs and CI actions set) is
-        # honoured too, between --region and botocore's own lookup, as the contract promises.
+        # honoured too, between --region and botocore's own lookup, as docs/gate.md ("AWS") promises.
         region = settings.region or os.environ.get("AWS_REGION") or None
         self._session = boto3.session.Session(profile_name=settings.profile, region_name=region)
         self.profile = settings.profile or os.environ.get("AWS_PROFILE") or None

@@ -20,7 +20,7 @@ from validators.model import (
     Waiting,
 )
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
+from validators.wait_settings import WaitPolicy
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from validators.executor import DaemonExecutor
 from validators.loop import Poller
 from validators.model import RunResult, StateChange, Target
 from validators.names import check_region
-from validators.policy import WaitPolicy
 from validators.ratelimit import RegionBudgets
 from validators.sanitize import safe_text
+from validators.wait_settings import WaitPolicy
 
 #: Real sleeps are cut into slices this long, so a cancel (Ctrl-C, SIGTERM) is seen within a second.
 _SLEEP_SLICE = 0.2

@@ -193,13 +193,10 @@ def read_pulumi_outputs(text: str, source: str = "-") -> list[Target]:
     """
     origin = _origin("--pulumi-outputs", source)
     document = _parse_json(text, origin, "pulumi stack output --json")
-    if isinstance(document, list):
-        return _items(document, names.SYNC_JOBS, origin, _PULUMI_FIELDS, True)
-    if not isinstance(document, dict):
-        raise InputError(f"{origin}: must be a JSON object of stack outputs, got {_json_type(document)}")
-    if names.SYNC_JOBS not in document:
-        raise InputError(f"{origin}: has no stack output {names.SYNC_JOBS}{_available(document)}")
-    return _items(document[names.SYNC_JOBS], names.SYNC_JOBS, origin, _PULUMI_FIELDS, True)
+    jobs = (
+        document if isinstance(document, list) else _output(document, origin, names.SYNC_JOBS, "stack output")
+    )
+    return _items(jobs, names.SYNC_JOBS, origin, _PULUMI_FIELDS, True)
 
 
 def read_terraform_outputs(text: str, source: str = "-") -> list[Target]:
@@ -216,13 +213,9 @@ def read_terraform_outputs(text: str, source: str = "-") -> list[Target]:
     document = _parse_json(text, origin, "terraform output -json")
     if isinstance(document, list):
         return _items(document, names.TF_SYNC_JOBS, origin, _TERRAFORM_FIELDS, False)
-    if not isinstance(document, dict):
-        raise InputError(f"{origin}: must be a JSON object of outputs, got {_json_type(document)}")
-    if document and names.TF_SYNC_JOBS not in document and _is_job_map(document, names.TF_WORKSPACE_ID):
+    if isinstance(document, dict) and names.TF_SYNC_JOBS not in document and _is_job_map(document):
         return _items(document, names.TF_SYNC_JOBS, origin, _TERRAFORM_FIELDS, False, maps=True)
-    if names.TF_SYNC_JOBS not in document:
-        raise InputError(f"{origin}: has no output {names.TF_SYNC_JOBS}{_available(document)}")
-    output = document[names.TF_SYNC_JOBS]
+    output = _output(document, origin, names.TF_SYNC_JOBS, "output")
     if not isinstance(output, dict) or "value" not in output:
         raise InputError(
             f"{origin}: {names.TF_SYNC_JOBS} must be an object with a "
@@ -231,10 +224,21 @@ def read_terraform_outputs(text: str, source: str = "-") -> list[Target]:
     return _items(output["value"], f"{names.TF_SYNC_JOBS}.value", origin, _TERRAFORM_FIELDS, False, maps=True)
 
 
-def _is_job_map(document: dict[str, object], id_key: str) -> bool:
-    """A `for_each` map printed on its own: every value an object with the workspace ID key (a full
-    `terraform output -json` document has objects with `value` instead)."""
-    return all(isinstance(v, dict) and id_key in v for v in document.values())
+def _is_job_map(document: dict[str, object]) -> bool:
+    """A `for_each` map printed on its own: not empty, every value an object with `workspace_id` (a
+    full `terraform output -json` document has objects with `value` instead)."""
+    return bool(document) and all(
+        isinstance(v, dict) and names.TF_WORKSPACE_ID in v for v in document.values()
+    )
+
+
+def _output(document: object, origin: str, name: str, kind: str) -> object:
+    """The output `name` of an outputs document (a JSON object of `kind`s, such as stack outputs)."""
+    if not isinstance(document, dict):
+        raise InputError(f"{origin}: must be a JSON object of {kind}s, got {_json_type(document)}")
+    if name not in document:
+        raise InputError(f"{origin}: has no {kind} {name}{_available(document)}")
+    return document[name]
 
 
 def _available(document: dict[str, object]) -> str:

@@ -41,9 +41,9 @@ from validators.model import (
     Target,
 )
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
 from validators.ratelimit import RegionBudgets
 from validators.schedule import backoff_interval, next_due, poll_interval
+from validators.wait_settings import WaitPolicy
 
 #: Longest real-time wait for in-flight requests in one step, so a cancel is seen within a second.
 _WAIT_SLICE = 0.25

@@ -1,13 +1,14 @@
 """The gate's vocabulary: sync-job states, outcomes, exit codes, targets and verdicts.
 
 Everything here is a plain value. The state and error-code sets mirror the `iottwinmaker` service model
-(botocore `service-2.json`: `SyncJobState`, `ErrorCode`, `SyncResourceState`); anything the service sends
-that is not in them is kept as a string, never rejected, so a newer API cannot crash the gate.
+(botocore `service-2.json`: `SyncJobState`); error codes (`ErrorCode`: today's 8, older SDKs know only 5)
+and anything else the service sends are kept as strings, never rejected, so a newer API cannot crash the
+gate.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 from validators.names import DEFAULT_SYNC_SOURCE
@@ -30,23 +31,9 @@ TARGET_STATES: frozenset[str] = frozenset({SyncJobState.ACTIVE})
 #: States that end the wait as a failure with the service's reason.
 FAILURE_STATES: frozenset[str] = frozenset({SyncJobState.ERROR})
 
-#: `ErrorCode` from the service model (today's 8; older SDKs know only 5). Unknown codes pass through.
-KNOWN_ERROR_CODES: frozenset[str] = frozenset(
-    {
-        "VALIDATION_ERROR",
-        "INTERNAL_FAILURE",
-        "SYNC_INITIALIZING_ERROR",
-        "SYNC_CREATING_ERROR",
-        "SYNC_PROCESSING_ERROR",
-        "SYNC_DELETING_ERROR",
-        "PROCESSING_ERROR",
-        "COMPOSITE_COMPONENT_FAILURE",
-    }
-)
-
 
 class Outcome(StrEnum):
-    """A target's verdict, as the contract's outcome table names it."""
+    """A target's verdict, as docs/gate.md ("Outcomes and exit codes") names it."""
 
     ACTIVE = "active"
     ERROR = "error"
@@ -61,7 +48,7 @@ class Outcome(StrEnum):
 
 
 class ExitStatus(IntEnum):
-    """The process exit codes of `python -m validators wait` (contract: "Outcomes and exit codes")."""
+    """The process exit codes of `python -m validators wait` (docs/gate.md, "Outcomes and exit codes")."""
 
     OK = 0
     FAILED = 1
@@ -86,7 +73,8 @@ OUTCOME_EXIT: dict[Outcome, ExitStatus] = {
     Outcome.INTERRUPTED: ExitStatus.SIGINT,
 }
 
-#: The contract's order of severity for the run's exit code: 1 before 4 before 3 before 0.
+#: The order of severity for the run's exit code: 1 before 4 before 3 before 0 (docs/gate.md,
+#: "Outcomes and exit codes").
 _EXIT_SEVERITY: tuple[ExitStatus, ...] = (
     ExitStatus.FAILED,
     ExitStatus.CANNOT_JUDGE,
@@ -181,7 +169,6 @@ class RunResult:
     elapsed_seconds: float
     interrupted_by: ExitStatus | None = None
     requests: int = 0
-    extra: dict[str, object] = field(default_factory=dict)
     report_errors: tuple[str, ...] = ()  # reports asked for but not written (a path, a full disk)
 
     @property

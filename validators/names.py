@@ -1,9 +1,9 @@
-"""The names that define the contract, each written once.
+"""The names the gate's inputs are made of (docs/gate.md, "Targets"), each written once.
 
 - what the service accepts: the workspace-ID and sync-source patterns, the default sync source, and what
   an AWS region name looks like (with the checks that say why a value is not one);
 - the keys of the outputs the gate reads: the Pulumi program's stack output `syncJobs` and the Terraform
-  module's output `sync_jobs` (README, "The gate: `python -m validators wait`").
+  module's output `sync_jobs`.
 
 The CLI's target readers (`validators.inputs`), the library (`model`, `gate`), the Pulumi hook and the
 Pulumi program (`twinmaker_infra.config`, `twinmaker_infra.outputs`) all import them from here. This

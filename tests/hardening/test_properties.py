@@ -19,7 +19,7 @@ from tests.fakes import FakeClock, simulated_poller
 from validators.decision import KeepWaiting, Progress, Verdict, decide, needs_resource_listing
 from validators.model import PENDING_STATES, Outcome, ResourceError, ServiceError, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
+from validators.wait_settings import WaitPolicy
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None)
 

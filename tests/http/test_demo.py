@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.http.harness import ROOT, LineReader, assert_no_traceback, junit
+from tests.gate_run import assert_no_traceback
+from tests.http.harness import ROOT, LineReader, junit
 from twinmaker_local.demo import SCENARIO, expected_verdicts, judge
 from twinmaker_local.scenario import load_scenario
 

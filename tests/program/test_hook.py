@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 import pytest
@@ -19,14 +19,14 @@ from tests.program.harness import REGION, ProgramRun, load_program, stack_config
 from twinmaker_local import running_endpoint
 from validators.aws_settings import AwsSettings
 from validators.model import JobResult, Outcome, ResourceError, RunResult, ServiceError, Target
-from validators.policy import WaitPolicy
 from validators.pulumi_hook import (
     HOOK_NAME,
     SYNC_JOB_TYPE,
     SyncJobGateError,
-    Waiter,
     make_gate_callback,
 )
+from validators.wait_settings import WaitPolicy
+from validators.waiter import Waiter
 
 pytestmark = pytest.mark.program
 
@@ -63,8 +63,16 @@ class ScriptedWaiter:
         self.calls: list[tuple[list[Target], WaitPolicy, AwsSettings]] = []
         self.outcome, self.state, self.result = outcome, state, result
 
-    def __call__(self, targets: list[Target], policy: WaitPolicy, aws: AwsSettings) -> RunResult:
-        self.calls.append((targets, policy, aws))
+    def __call__(
+        self,
+        targets: Sequence[Target],
+        policy: WaitPolicy | None = None,
+        *,
+        aws: AwsSettings | None = None,
+        **_: Any,
+    ) -> RunResult:
+        assert policy is not None and aws is not None
+        self.calls.append((list(targets), policy, aws))
         job = JobResult(targets[0], self.outcome, self.state, elapsed_seconds=42.4, **self.result)
         return RunResult(jobs=(job,), elapsed_seconds=42.5)
 
@@ -103,9 +111,7 @@ def test_hook_gets_the_policy_and_region_from_config(
 ) -> None:
     """The program's own hook object, called with a job's outputs, hands the gate the configured policy."""
     waiter = ScriptedWaiter(Outcome.ACTIVE, "ACTIVE")
-    monkeypatch.setattr(
-        validators.gate, "wait_for_sync_jobs", lambda t, p, *, aws, on_change=None: waiter(list(t), p, aws)
-    )
+    monkeypatch.setattr(validators.gate, "wait_for_sync_jobs", waiter)
     run_async(run.namespace["gate_hook"].callback(hook_args("plant_b")))
     [(targets, policy, aws)] = waiter.calls
     assert targets == [Target("plant_b", "SITEWISE", REGION)]
@@ -355,9 +361,8 @@ def test_the_hook_logs_changes_and_heartbeats_as_the_cli_does(monkeypatch: pytes
             return True
         return False
 
-    def fake_gate(
-        targets: list[Target], policy: WaitPolicy, *, aws: AwsSettings, on_change: Any
-    ) -> RunResult:
+    def fake_gate(targets: Sequence[Target], policy: WaitPolicy | None = None, **options: Any) -> RunResult:
+        on_change = options["on_change"]
         on_change(StateChange(targets[0], "CREATING", None, 0.0, 1))
         started.set()
         assert done.wait(5)

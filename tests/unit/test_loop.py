@@ -1,5 +1,6 @@
-"""The polling loop on a fake clock: exact schedules, fail-fast call counts, the deadline, the shared
-budget, not-found grace, cancel. Everything runs in milliseconds."""
+"""The polling loop on a fake clock, one target at a time (test_fleet_scheduling.py has the fleet-wide
+rules): exact schedules, fail-fast call counts, the deadline, not-found grace, cancel, reasons, regions.
+Everything runs in milliseconds."""
 
 from __future__ import annotations
 
@@ -31,9 +32,9 @@ from validators.model import (
     Waiting,
 )
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
 from validators.ratelimit import RegionBudgets
 from validators.reports.common import unreached_hint
+from validators.wait_settings import WaitPolicy
 
 NO_JITTER = WaitPolicy(jitter=0.0, max_rps=1000)
 
@@ -205,45 +206,6 @@ def test_a_line_per_state_change_not_per_poll() -> None:
         ("INITIALIZING", "ACTIVE", True),
     ]
     assert changes[-1].result == result.jobs[0]
-
-
-def test_many_targets_share_one_budget_and_none_starves() -> None:
-    policy = WaitPolicy(max_rps=5, jitter=0.1, timeout=600)
-    timelines = {
-        f"ws-{i:03d}": Timeline([(0, state("CREATING")), (20 + i % 40, state("ACTIVE"))]) for i in range(100)
-    }
-    result, probe, _ = run(timelines, policy)
-    assert all(job.outcome is Outcome.ACTIVE for job in result.jobs)
-    per_second = Counter(int(t) for _, t in probe.calls)
-    assert max(per_second.values()) <= 5 + 5  # rate plus one second's burst, at most
-    windows = [sum(per_second.get(s + k, 0) for k in range(10)) for s in range(int(max(per_second)) - 9)]
-    assert max(windows) <= 5 * 10 + 5  # over any 10 s window, the budget holds
-    first_polls = {w: min(t for ww, t in probe.calls if ww == w) for w in timelines}
-    assert max(first_polls.values()) <= 100 / 5 + 1  # every target was looked at within the first 21 s
-
-
-def test_due_time_order_polls_the_most_overdue_target_first() -> None:
-    policy = WaitPolicy(max_rps=1, jitter=0.0, timeout=30)
-    timelines = {name: Timeline([(0, state("CREATING"))]) for name in ("a", "b", "c")}
-    _, probe, _ = run(timelines, policy)
-    order = [w for w, _ in probe.calls[:6]]
-    assert order == ["a", "b", "c", "a", "b", "c"]
-
-
-def test_throttling_backs_off_the_whole_run() -> None:
-    clock = FakeClock()
-    budgets = RegionBudgets(10, clock)
-    timelines = {f"w{i}": Timeline([(0, THROTTLED), (5, state("ACTIVE"))]) for i in range(5)}
-    probe = ScriptedProbe(clock, timelines)
-    simulated_poller(
-        [(Target(w), "r") for w in timelines],
-        WaitPolicy(max_rps=10),
-        probe,
-        clock=clock,
-        budgets=budgets,
-        seed=1,
-    ).run()
-    assert budgets.of("r").rate < 10  # throttled responses lowered the shared rate
 
 
 def test_cancel_stops_at_once_and_marks_pending_targets_interrupted() -> None:

@@ -11,7 +11,7 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True)
 class WaitPolicy:
-    """How long and how often to wait. Defaults are the contract's CLI defaults."""
+    """How long and how often to wait. Defaults are the CLI's (docs/gate.md, "Waiting")."""
 
     timeout: float = 1800.0  # one deadline for the whole run, seconds from its start
     min_interval: float = 2.0  # shortest pause between two polls of one target

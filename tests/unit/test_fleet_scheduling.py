@@ -1,7 +1,7 @@
-"""The scheduler's rules for a whole fleet, on a fake clock (test_loop.py covers single targets and the
-basic sharing; this file states the fleet-wide rules): the budget holds over every window, nobody
-starves, polls go out in due-time order, throttling slows the whole run and it recovers, a decided
-target costs nothing more, and memory is a bounded number of bytes per target whatever the run's length.
+"""How the loop schedules a whole fleet, on a fake clock (test_loop.py covers one target at a time;
+test_ratelimit.py the budget on its own): the budget holds over every window, nobody starves, polls go
+out in due-time order, throttling slows the whole run and it recovers, a decided target costs nothing
+more, and memory is a bounded number of bytes per target whatever the run's length.
 """
 
 from __future__ import annotations
@@ -16,21 +16,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.fakes import (
-    NOT_FOUND,
-    THROTTLED,
-    FakeClock,
-    ScriptedProbe,
-    Timeline,
-    api_error,
-    simulated_poller,
-    state,
-)
+from tests import fakes
+from tests.fakes import FakeClock, ScriptedProbe, Timeline, simulated_poller, state
 from validators.model import Outcome, RunResult, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
-from validators.ratelimit import RECOVER_PER_SECOND, RateLimiter, RegionBudgets
+from validators.ratelimit import RateLimiter, RegionBudgets
 from validators.schedule import poll_interval
+from validators.wait_settings import WaitPolicy
 
 CREATING = state("CREATING")
 
@@ -145,7 +137,7 @@ def test_a_target_backing_off_after_errors_does_not_delay_the_others() -> None:
     healthy ones keep their schedule."""
     policy = WaitPolicy(max_rps=1000, jitter=0.0, timeout=60)
     timelines = {
-        "flaky": Timeline([(0, THROTTLED)]),
+        "flaky": Timeline([(0, fakes.THROTTLED)]),
         "healthy": Timeline([(0, CREATING), (59, state("ACTIVE"))]),
     }
     _, probe, _, _ = fleet(timelines, policy)
@@ -166,7 +158,7 @@ def test_throttling_slows_the_whole_run_and_the_rate_recovers_after() -> None:
 
     class Storm(ScriptedProbe):
         def answer(self, workspace: str, t: float) -> Observation:
-            return THROTTLED if storm[0] <= t < storm[1] else super().answer(workspace, t)
+            return fakes.THROTTLED if storm[0] <= t < storm[1] else super().answer(workspace, t)
 
     rps = 20.0
     clock = FakeClock(start=0.0)
@@ -208,9 +200,11 @@ def test_a_decided_target_is_never_polled_again_whatever_its_verdict() -> None:
         ("deleting", lambda at: Timeline([(0, CREATING), (at, state("DELETING"))])),
         (
             "denied",
-            lambda at: Timeline([(0, CREATING), (at, api_error(ObservationKind.DENIED, "AccessDenied"))]),
+            lambda at: Timeline(
+                [(0, CREATING), (at, fakes.api_error(ObservationKind.DENIED, "AccessDenied"))]
+            ),
         ),
-        ("notfound", lambda at: Timeline([(0, NOT_FOUND)])),
+        ("notfound", lambda at: Timeline([(0, fakes.NOT_FOUND)])),
     ]
     rng = random.Random(11)
     timelines = {f"{kind}-{i}": make(rng.uniform(0, 200)) for kind, make in kinds for i in range(20)}
@@ -324,47 +318,3 @@ def test_memory_does_not_grow_with_the_number_of_polls() -> None:
     long, long_calls = peak_bytes_per_target(300, active_after=120)
     assert long_calls >= 25 * short_calls  # every target polled ~30 times instead of once
     assert long < short * 1.25 + 64
-
-
-def test_one_overshoot_halves_the_rate_once_however_many_429s_it_draws() -> None:
-    """32 requests go out before the first answer is read, and all come back throttled: they answer
-    one overshoot, so the shared rate is halved once, not 32 times."""
-    clock = FakeClock(start=0.0)
-    limiter = RateLimiter(20, clock)
-    sent = []
-    for _ in range(32):
-        limiter.acquire(clock.sleep)
-        sent.append(clock())
-    clock.sleep(0.05)
-    for at in sent:
-        limiter.on_throttled(sent_at=at)
-    assert limiter.rate == 10
-
-
-def test_the_rate_is_cut_again_only_by_requests_sent_after_the_last_cut() -> None:
-    clock = FakeClock(start=0.0)
-    limiter = RateLimiter(10, clock)
-    sent_before = clock()
-    clock.sleep(1)
-    limiter.on_throttled(sent_at=clock())
-    assert limiter.rate == 5
-    limiter.on_throttled(sent_at=sent_before)  # in flight when the rate was cut: the same overshoot
-    assert limiter.rate == 5
-    clock.sleep(0.5)
-    limiter.on_throttled(sent_at=clock())  # sent at the lower rate and still throttled: cut again
-    assert limiter.rate == 2.5
-
-
-def test_recovery_is_linear_in_time_not_in_the_number_of_successes() -> None:
-    clock = FakeClock(start=0.0)
-    limiter = RateLimiter(100, clock)
-    limiter.on_throttled(sent_at=clock())
-    for _ in range(1000):  # a thousand answers at the same instant win nothing back
-        limiter.on_success()
-    assert limiter.rate == 50
-    clock.sleep(4)
-    limiter.on_success()
-    assert limiter.rate == pytest.approx(50 + 100 * RECOVER_PER_SECOND * 4)
-    clock.sleep(60)
-    limiter.on_success()
-    assert limiter.rate == 100  # never above the configured rate
