@@ -46,18 +46,12 @@ _SENT_AT = "twinmaker_gate_attempt_sent_at"
 
 def is_throttling(code: str | None, status: int | None = None) -> bool:
     """True when an error with this code (and HTTP status) means the service is throttling us."""
-    if status in THROTTLING_STATUSES or code == QUOTA_EXCEEDED:
-        return True
-    if not code:
-        return False
-    return _DETECTOR.is_throttling_error_from_context(
-        RetryContext(attempt_number=1, parsed_response={"Error": {"Code": code}})
-    )
+    parsed = {"Error": {"Code": code}} if code else None
+    return _throttled(RetryContext(attempt_number=1, parsed_response=parsed), status)
 
 
-def _attempt_throttled(context: RetryContext) -> bool:
+def _throttled(context: RetryContext, status: int | None) -> bool:
     """botocore's judgement of one attempt, plus TwinMaker's 429/402."""
-    status = getattr(context.http_response, "status_code", None)
     code: object = context.get_error_code()  # a str; botocore-stubs say int
     if status in THROTTLING_STATUSES or code == QUOTA_EXCEEDED:
         return True
@@ -87,7 +81,7 @@ class AttemptWatcher:
 
     def on_attempt_done(self, **kwargs: Any) -> None:
         context = self._adapter.create_retry_context(**kwargs)
-        if _attempt_throttled(context):
+        if _throttled(context, getattr(context.http_response, "status_code", None)):
             sent_at = context.request_context.get(_SENT_AT)
             self._budget.on_throttled(sent_at=sent_at if isinstance(sent_at, float) else None)
         elif context.http_response is not None:
