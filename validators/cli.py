@@ -1,8 +1,9 @@
 """`twinmaker-gate wait` (also `python -m validators wait`): a thin CLI over `wait_for_sync_jobs`.
 
 `main(argv) -> int` never calls `sys.exit` and never lets a traceback out: bad input is one line on stderr
-and exit 2, before any AWS request; every verdict maps to the contract's exit codes (`ExitStatus`). Only
-`validators/__main__.py` and the console script turn the int into a process exit.
+and exit 2, before any AWS request; every verdict maps to its exit code (`ExitStatus`; docs/gate.md,
+"Outcomes and exit codes"). Only `validators/__main__.py` and the console script turn the int into a
+process exit.
 """
 
 from __future__ import annotations
@@ -20,29 +21,29 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, Protocol, TextIO
+from typing import NoReturn, TextIO
 from urllib.parse import urlsplit
 
 from validators.aws_settings import AwsSettings, GateConfigError
 from validators.durations import DurationError, parse_duration
 from validators.environment import PREFIX, EnvOption, EnvVarError, apply_environment, boolean
 from validators.inputs import (
-    SUPPORTED_SYNC_SOURCES,
     InputError,
-    check_region,
     read_pulumi_outputs,
     read_source,
     read_terraform_outputs,
     targets_from_flags,
 )
-from validators.model import DEFAULT_SYNC_SOURCE, ExitStatus, Outcome, RunResult, StateChange, Target
-from validators.policy import PolicyError, WaitPolicy
+from validators.model import ExitStatus, Outcome, RunResult, StateChange, Target
+from validators.names import DEFAULT_SYNC_SOURCE, SUPPORTED_SYNC_SOURCES, check_region
 from validators.reports import github, json_report, junit, text
 from validators.reports.files import write_atomic
 from validators.reports.heartbeat import narrate
 from validators.sanitize import redact, safe_text
 from validators.shadow import shadowing_problem
 from validators.version import __version__
+from validators.wait_settings import PolicyError, WaitPolicy
+from validators.waiter import Waiter, default_waiter
 
 PROG = "python -m validators"
 
@@ -255,8 +256,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "--max-rps",
         type=POSITIVE_RATE,
         metavar="R",
-        help="API requests per second for the whole run, shared by all targets "
-        f"(default 10; env {_env('max_rps')}; e.g. --max-rps 5)",
+        help="API requests per second per region (TwinMaker's quotas are per account and region), "
+        f"shared by that region's targets (default 10; env {_env('max_rps')}; e.g. --max-rps 5)",
     )
     aws = wait.add_argument_group("AWS (botocore's environment variables work as usual)")
     aws.add_argument(
@@ -435,18 +436,6 @@ class _Out:
             self._closed.add(id(stream))
 
 
-class Waiter(Protocol):
-    def __call__(
-        self,
-        targets: Sequence[Target],
-        policy: WaitPolicy | None = None,
-        *,
-        aws: AwsSettings | None = None,
-        on_change: Callable[[StateChange], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> RunResult: ...
-
-
 def _unique_targets(plan: Plan) -> list[Target]:
     """The run's targets: regions resolved and checked, repeats dropped (`gate.resolve_regions`)."""
     from validators.gate import open_pool, resolve_regions  # noqa: PLC0415 - boto3 only when running
@@ -544,12 +533,6 @@ def _write_reports(plan: Plan, out: _Out, environ: Mapping[str, str], result: Ru
     return result
 
 
-def _default_waiter() -> Waiter:
-    from validators.gate import wait_for_sync_jobs  # noqa: PLC0415 - boto3 only when a run starts
-
-    return wait_for_sync_jobs
-
-
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -561,7 +544,7 @@ def main(
     prog: str = PROG,
     clocks: Clocks | None = None,
 ) -> int:
-    """Run the CLI; return the exit code (see `ExitStatus` and the contract's outcome table).
+    """Run the CLI; return the exit code (see `ExitStatus`; docs/gate.md, "Outcomes and exit codes").
 
     `waiter` defaults to `validators.gate.wait_for_sync_jobs`, imported only when a run starts, so
     `--help` and bad input answer without loading boto3. `prog` is how the program was invoked, for
@@ -581,7 +564,7 @@ def main(
                 bootstrap.write(stderr, f"{prog} wait: warning: {safe_text(warning, 600)}")
             plan = plan_from_args(args, stdin)
             out = _Out(stdout, stderr, plan.output, prog)
-            result = run_plan(plan, out, environ, waiter or _default_waiter(), signals, clocks=clocks)
+            result = run_plan(plan, out, environ, waiter or default_waiter(), signals, clocks=clocks)
         except (UsageError, InputError, GateConfigError, EnvVarError) as exc:
             bootstrap.write(stderr, f"{prog} wait: error: {safe_text(redact(str(exc)), 600)}")
             return ExitStatus.USAGE

@@ -14,12 +14,12 @@ import botocore.exceptions as bexc
 from validators.aws import BotoProbe, ClientPool
 from validators.aws_settings import AwsSettings, GateConfigError
 from validators.executor import DaemonExecutor
-from validators.inputs import check_region
 from validators.loop import Poller
 from validators.model import RunResult, StateChange, Target
-from validators.policy import WaitPolicy
-from validators.ratelimit import RateLimiter
+from validators.names import check_region
+from validators.ratelimit import RegionBudgets
 from validators.sanitize import safe_text
+from validators.wait_settings import WaitPolicy
 
 #: Real sleeps are cut into slices this long, so a cancel (Ctrl-C, SIGTERM) is seen within a second.
 _SLEEP_SLICE = 0.2
@@ -108,8 +108,8 @@ def wait_for_sync_jobs(
         pool.client(region)  # created here, on one thread: boto3 sessions are not thread-safe
     clock = time.monotonic
     sleep = interruptible_sleep(cancel, clock)
-    limiter = RateLimiter(policy.max_rps, clock)
-    probe = BotoProbe(pool, acquire=lambda: limiter.acquire(sleep))
+    budgets = RegionBudgets(policy.max_rps, clock)  # TwinMaker's quotas are per account and region
+    probe = BotoProbe(pool, budgets, sleep)
     executor = DaemonExecutor(max(1, min(policy.max_concurrency, len(resolved))))
     try:
         return Poller(
@@ -119,7 +119,7 @@ def wait_for_sync_jobs(
             clock=clock,
             sleep=sleep,
             executor=executor,
-            limiter=limiter,
+            budgets=budgets,
             rng=random.Random(),
             on_change=on_change,
             cancel=cancel,

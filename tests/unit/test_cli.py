@@ -11,6 +11,7 @@ import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from validators import cli
 from validators.aws_settings import AwsSettings
 from validators.cli import main
 from validators.model import JobResult, Outcome, RunResult, ServiceError, StateChange, Target
-from validators.policy import WaitPolicy
+from validators.wait_settings import WaitPolicy
 
 
 @pytest.fixture(autouse=True)
@@ -46,14 +47,10 @@ class FakeWaiter:
         self.before = before
 
     def __call__(
-        self,
-        targets: Sequence[Target],
-        policy: WaitPolicy | None = None,
-        *,
-        aws: AwsSettings | None = None,
-        on_change: Callable[[StateChange], None] | None = None,
-        cancel: threading.Event | None = None,
+        self, targets: Sequence[Target], policy: WaitPolicy | None = None, **options: Any
     ) -> RunResult:
+        """The `validators.waiter.Waiter` protocol; the CLI passes every option."""
+        aws, on_change, cancel = options["aws"], options["on_change"], options["cancel"]
         assert policy is not None and aws is not None and on_change is not None and cancel is not None
         self.calls.append((list(targets), policy, aws))
         if self.before:
@@ -67,7 +64,7 @@ class FakeWaiter:
             )
             error = ServiceError("SYNC_CREATING_ERROR", self.message) if outcome is Outcome.ERROR else None
             job = JobResult(target, outcome, state, error, polls=3, elapsed_seconds=4.0, region=target.region)
-            on_change(StateChange(target, state, None, 4.0, 3, outcome.value, job))
+            on_change(StateChange(target, state, None, 4.0, 3, result=job))
             jobs.append(job)
         return RunResult(tuple(jobs), elapsed_seconds=4.5)
 
