@@ -5,13 +5,14 @@ job's outputs. The hook waits with the gate library and raises unless the job is
 ends in ERROR fails the deployment (with Pulumi CLI >= 3.238; older CLIs only print a warning) and
 the error says which job, the service's code and message, and which resources failed.
 
-This is the only module of `validators` that imports Pulumi; nothing else here imports it, so the CLI
+This module and `pulumi_stack_gate.py` are the only ones of `validators` that import Pulumi, so the CLI
 never pays for (or needs) the Pulumi SDK. Hooks never run on preview (`on_dry_run=False`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
@@ -25,7 +26,7 @@ from validators.reports.common import resource_text, unreached_hint
 from validators.reports.heartbeat import narrate
 from validators.sanitize import safe_text
 from validators.wait_settings import WaitPolicy
-from validators.waiter import Waiter, default_waiter
+from validators.waiter import Waiter
 
 HOOK_NAME = "twinmaker-sync-gate"
 SYNC_JOB_TYPE = "aws-native:iottwinmaker:SyncJob"
@@ -55,6 +56,33 @@ class SyncJobGateError(Exception):
         self.result = result
 
 
+#: Set to stop every gate wait of this program at once: what a Ctrl-C of the process that hosts the
+#: program does (`local_cloud.run`), so an interrupted update ends within seconds.
+PROGRAM_CANCEL = threading.Event()
+
+
+def shared_waiter() -> Waiter:
+    """The program's real waits: every hook (and the stack-level gate) of one `pulumi up` waits on this
+    process's one `GateRun` for its settings, so they share one boto3 session and one request budget
+    (`gateMaxRps`, per region) instead of one each; `PROGRAM_CANCEL` stops them all."""
+
+    def wait(
+        targets: Sequence[Target],
+        policy: WaitPolicy | None = None,
+        *,
+        aws: AwsSettings | None = None,
+        on_change: Callable[[StateChange], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RunResult:
+        # Imported when a wait starts, so building the program (and its tests under mocks) needs no boto3.
+        from validators.gate import GateRun  # noqa: PLC0415
+
+        run = GateRun.shared(policy or WaitPolicy(), aws or AwsSettings())
+        return run.wait(targets, on_change=on_change, cancel=cancel or PROGRAM_CANCEL)
+
+    return wait
+
+
 def logged_wait(
     log: Callable[[str], None],
     *,
@@ -68,9 +96,7 @@ def logged_wait(
 
     def wait(targets: Sequence[Target], policy: WaitPolicy | None = None, **options: Any) -> RunResult:
         """A `Waiter`: the options (`aws`, `on_change`, `cancel`) go on to the real one."""
-        # The real gate is imported when a hook runs, so building the hook (at program start, and
-        # under mocks) needs no boto3.
-        real = default_waiter()
+        real = shared_waiter()
         on_change: Callable[[StateChange], None] | None = options.pop("on_change", None)
 
         def run(tell: Callable[[StateChange], None]) -> RunResult:

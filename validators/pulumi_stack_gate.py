@@ -25,20 +25,15 @@ import pulumi
 
 from validators.aws_settings import AwsSettings
 from validators.model import Outcome, RunResult, StateChange, Target
-from validators.pulumi_hook import HOOK_NAME, failure_message
+from validators.pulumi_hook import HOOK_NAME, failure_message, shared_waiter
 from validators.reports.heartbeat import narrate
 from validators.sanitize import safe_text
 from validators.wait_settings import WaitPolicy
-from validators.waiter import Waiter, default_waiter
+from validators.waiter import Waiter
 
 #: How the program gates its sync jobs (config `gateMode`): one wait for the stack, or a hook per job.
 GATE_MODES = ("stack", "hook")
 DEFAULT_GATE_MODE = "stack"
-
-
-#: Set to stop the program's gate run at once (its jobs end `interrupted`): what a Ctrl-C of the
-#: process that hosts the program does (`local_cloud.run`), so the update ends within seconds.
-CANCEL = threading.Event()
 
 
 class SyncJobsFailedError(pulumi.RunError):
@@ -105,7 +100,7 @@ def gate_stack(
     resolves to `[]` and polls nothing."""
     if not jobs or pulumi.runtime.is_dry_run():
         return pulumi.Output.from_input([])
-    waiter = wait or default_waiter()
+    waiter = wait or shared_waiter()
     identities = pulumi.Output.all(
         *[pulumi.Output.all(job.workspace_id, job.sync_source, job.resource.urn) for job in jobs]
     )
@@ -130,7 +125,7 @@ def gate_stack(
                 on_change(change)
                 status(change)
 
-            return waiter(targets, policy, aws=aws, on_change=both, cancel=CANCEL)
+            return waiter(targets, policy, aws=aws, on_change=both)
 
         started = time.monotonic()
         result = await _in_daemon_thread(

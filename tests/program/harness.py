@@ -184,7 +184,7 @@ GATED: list[Target] = []
 def load_program(config: dict[str, str]) -> ProgramRun:
     """Reset the runtime, install the mocks and config, run `__main__.py` once, return what it did."""
     GATED.clear()
-    pulumi_stack_gate.default_waiter = lambda: _all_active  # type: ignore[assignment,return-value]
+    pulumi_stack_gate.shared_waiter = lambda: _all_active  # type: ignore[assignment,return-value]
     set_root_resource(None)  # type: ignore[arg-type]  # a fresh root stack for this run
     mocks = FakeAws()
     monitor = RecordingMonitor(mocks)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import validators.gate
+import validators.pulumi_hook
 from tests.program.harness import GATED, REGION, ProgramRun, load_program, stack_config
 from twinmaker_local import running_endpoint
 from validators.aws_settings import AwsSettings
@@ -113,7 +114,7 @@ def test_hook_gets_the_policy_and_region_from_config(
 ) -> None:
     """The program's own hook object, called with a job's outputs, hands the gate the configured policy."""
     waiter = ScriptedWaiter(Outcome.ACTIVE, "ACTIVE")
-    monkeypatch.setattr(validators.gate, "wait_for_sync_jobs", waiter)
+    monkeypatch.setattr(validators.pulumi_hook, "shared_waiter", lambda: waiter)
     run_async(run.namespace["gate_hook"].callback(hook_args("plant_b")))
     [(targets, policy, aws)] = waiter.calls
     assert targets == [Target("plant_b", "SITEWISE", REGION)]
@@ -372,7 +373,7 @@ def test_the_hook_logs_changes_and_heartbeats_as_the_cli_does(monkeypatch: pytes
         on_change(StateChange(targets[0], "ACTIVE", "CREATING", 70.0, 9, result=job))
         return RunResult(jobs=(job,), elapsed_seconds=70.0)
 
-    monkeypatch.setattr(validators.gate, "wait_for_sync_jobs", fake_gate)
+    monkeypatch.setattr(validators.pulumi_hook, "shared_waiter", lambda: fake_gate)
     lines: list[str] = []
     waiter = logged_wait(lines.append, clock=lambda: now[0], tick_wait=tick_wait)
     run_async(gate(waiter)(hook_args()))
