@@ -43,7 +43,7 @@ from validators.sanitize import redact, safe_text
 from validators.shadow import shadowing_problem
 from validators.version import __version__
 from validators.wait_settings import PolicyError, WaitPolicy
-from validators.waiter import Waiter, default_waiter
+from validators.waiter import Waiter
 
 PROG = "python -m validators"
 
@@ -436,11 +436,32 @@ class _Out:
             self._closed.add(id(stream))
 
 
-def _unique_targets(plan: Plan) -> list[Target]:
-    """The run's targets: regions resolved and checked, repeats dropped (`gate.resolve_regions`)."""
-    from validators.gate import open_pool, resolve_regions  # noqa: PLC0415 - boto3 only when running
+def _prepared(plan: Plan, waiter: Waiter | None) -> tuple[list[Target], Waiter]:
+    """The run's targets (regions resolved and checked, repeats dropped) and what waits for them.
 
-    return [target for target, _ in resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))]
+    The real run is prepared once (`gate.GateRun`: one session, one client pool, one budget per
+    region) and both lists the rows and waits; an injected `waiter` (tests) gets the targets resolved
+    by a pool of their own."""
+    # boto3 only when a run starts.
+    from validators.gate import GateRun, open_pool, resolve_regions  # noqa: PLC0415
+
+    if waiter is not None:
+        return [t for t, _ in resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))], waiter
+    run = GateRun(plan.policy, plan.aws)
+    targets = [target for target, _ in run.resolve(plan.targets)]
+
+    def wait(
+        targets: Sequence[Target],
+        policy: WaitPolicy | None = None,
+        *,
+        aws: AwsSettings | None = None,
+        on_change: Callable[[StateChange], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RunResult:
+        del policy, aws  # the run was prepared with the plan's
+        return run.wait(targets, on_change=on_change, cancel=cancel)
+
+    return targets, wait
 
 
 def _is_tty(stream: TextIO) -> bool:
@@ -461,14 +482,14 @@ def run_plan(
     plan: Plan,
     out: _Out,
     environ: Mapping[str, str],
-    waiter: Waiter,
+    waiter: Waiter | None,
     signals: _Signals,
     *,
     clocks: Clocks | None = None,
 ) -> RunResult:
     """Run the wait and write every report; the result says which reports could not be written."""
     clocks = clocks or Clocks()
-    targets = _unique_targets(plan)
+    targets, waiter = _prepared(plan, waiter)
     progress = None
     if plan.progress and _is_tty(out.people) and environ.get("TERM") != "dumb":
         from validators.reports.progress import LiveProgress  # noqa: PLC0415 - rich only on a TTY
@@ -546,7 +567,7 @@ def main(
 ) -> int:
     """Run the CLI; return the exit code (see `ExitStatus`; docs/gate.md, "Outcomes and exit codes").
 
-    `waiter` defaults to `validators.gate.wait_for_sync_jobs`, imported only when a run starts, so
+    `waiter` defaults to a `validators.gate.GateRun` prepared once, imported only when a run starts, so
     `--help` and bad input answer without loading boto3. `prog` is how the program was invoked, for
     `--help` and messages. Options missing from `argv` come from `TWINMAKER_GATE_*` in `environ`."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -564,7 +585,7 @@ def main(
                 bootstrap.write(stderr, f"{prog} wait: warning: {safe_text(warning, 600)}")
             plan = plan_from_args(args, stdin)
             out = _Out(stdout, stderr, plan.output, prog)
-            result = run_plan(plan, out, environ, waiter or default_waiter(), signals, clocks=clocks)
+            result = run_plan(plan, out, environ, waiter, signals, clocks=clocks)
         except (UsageError, InputError, GateConfigError, EnvVarError) as exc:
             bootstrap.write(stderr, f"{prog} wait: error: {safe_text(redact(str(exc)), 600)}")
             return ExitStatus.USAGE

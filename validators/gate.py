@@ -98,7 +98,6 @@ class GateRun:
     """One gate run: one session, one client pool, one budget per region, one worker pool (see the
     module docstring). Thread-safe: waits may run on many threads at once."""
 
-
     def __init__(self, policy: WaitPolicy, aws: AwsSettings, *, pool: ClientPool | None = None) -> None:
         """Prepare: raises `GateConfigError` (an unknown profile) before any request."""
         self.policy = policy
