@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from validators import cli
+from validators import cli, cli_environment
 from validators.aws_settings import AwsSettings
 from validators.cli import main
 from validators.model import JobResult, Outcome, RunResult, ServiceError, StateChange, Target
@@ -377,7 +377,8 @@ def test_a_target_naming_the_default_region_is_the_same_target_as_one_without() 
 def test_a_second_signal_later_stops_at_once_without_waiting_for_the_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(cli._Signals, "ESCALATE_AFTER", 0.0)  # "later" without a real second of waiting
+    # "later" without a real second of waiting
+    monkeypatch.setattr(cli_environment.Signals, "ESCALATE_AFTER", 0.0)
 
     def twice() -> None:
         os.kill(os.getpid(), signal.SIGINT)  # the first: cancel, the run winds down
