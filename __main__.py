@@ -13,9 +13,9 @@ from twinmaker_infra import config as stack_config
 from twinmaker_infra import outputs as keys
 from twinmaker_infra.workspace import TwinMakerWorkspace, WorkspaceArgs
 from validators.aws_settings import AwsSettings
-from validators.policy import WaitPolicy
 from validators.pulumi_hook import create_gate_hook
 from validators.pulumi_stack_gate import GatedJob, gate_stack
+from validators.wait_settings import WaitPolicy
 
 settings = stack_config.load()
 region_name = stack_config.resolve_region(

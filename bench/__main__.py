@@ -68,7 +68,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--max-rps", type=float, default=None, help="fleet: the gate's --max-rps (default: the quota)"
     )
-    parser.add_argument("--gate-only", action="store_true", help="fleet: skip the baselines")
+    parser.add_argument("--gate-only", action="store_true", help="fleet: only the gate at the quota")
+    parser.add_argument(
+        "--rows",
+        nargs="+",
+        choices=fleet.ROWS,
+        default=None,
+        metavar="ROW",
+        help=f"fleet: only these rows, of {', '.join(fleet.ROWS)} (default: all)",
+    )
+    parser.add_argument(
+        "--error-rate",
+        type=float,
+        default=0.3,
+        help="fleet, row 5xx: share of requests answered 500/503 (default 0.3)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="fleet: the gate's --timeout (default max(300, 5 x window))",
+    )
     parser.add_argument("--runs", type=int, default=7, help="startup: runs per command (default 7)")
     parser.add_argument("--workspaces", type=int, default=24, help="deploy: workspaces (default 24)")
     parser.add_argument(
@@ -119,8 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
             gate_max_rps=args.quota if args.max_rps is None else args.max_rps,
             over_quota_rps=(2 * args.quota,),
+            error_rate=args.error_rate,
+            gate_timeout=args.timeout,
+            rows=("quota",) if args.gate_only else tuple(args.rows or fleet.ROWS),
         )
-        fleet.main(spec, baselines=not args.gate_only)
+        fleet.main(spec)
     if "startup" in names:
         startup.main(args.runs)
     ratio = None

@@ -8,14 +8,12 @@ import resource
 import sys
 from collections.abc import Sequence
 
+from validators.reports.table import markdown
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A Markdown table (pipes), columns padded so it also reads well in a terminal."""
-    cells = [[str(h) for h in headers], *[[_cell(v) for v in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in cells]
-    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
+    return markdown([str(h) for h in headers], [[_cell(v) for v in row] for row in rows])
 
 
 def _cell(value: object) -> str:

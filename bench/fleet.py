@@ -6,7 +6,9 @@ seconds of the endpoint's start, behind a token-bucket quota of `quota` requests
 ThrottlingException). Three ways to wait for the same fleet:
 
 * the gate: `python -m validators wait` (its `main`, in-process) in its own process
-  (`bench._gate_child`), so the peak RSS reported is the gate's alone;
+  (`bench._gate_child`), so the peak RSS reported is the gate's alone; at the quota, above it, and
+  through an endpoint that also answers a share of requests with 500/503 (a flaky load balancer, no
+  throttling beyond the quota: the gate must neither slow down nor lose a verdict);
 * one job after another, each with a botocore `Waiter` (5 s delay), as a script would do it;
 * every job at once on a pool of 32 threads, each job its own botocore `Waiter` (2 s delay): no shared
   budget.
@@ -35,6 +37,8 @@ from bench.common import table
 
 ERROR_CODE = "SYNC_PROCESSING_ERROR"
 REGION = "us-east-1"
+#: The fleet's rows, in the order they run and print (`python -m bench fleet --rows ...`).
+ROWS = ("quota", "over-quota", "5xx", "one-by-one", "pool")
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,10 @@ class FleetSpec:
     #: Also run the gate with these --max-rps above the quota (misconfigured, or the quota shared with
     #: other tools): how well does it back off?
     over_quota_rps: tuple[float, ...] = (100.0,)
+    #: The "5xx" row: this share of requests is answered 500 or 503 (half each), at the quota.
+    error_rate: float = 0.3
+    gate_timeout: float | None = None  # the gate's --timeout; None: max(300, 5 x window)
+    rows: tuple[str, ...] = ROWS
     sequential_delay: float = 5.0
     sequential_cap: int | None = None  # wait for only the first N jobs one by one, then extrapolate
     pool_workers: int = 32
@@ -70,18 +78,24 @@ def make_jobs(spec: FleetSpec) -> list[Job]:
     ]
 
 
-def scenario(spec: FleetSpec, jobs: list[Job]) -> dict[str, Any]:
+def scenario(spec: FleetSpec, jobs: list[Job], error_rate: float = 0.0) -> dict[str, Any]:
     def states(job: Job) -> list[dict[str, Any]]:
         final: dict[str, Any] = {"at": job.at, "state": job.final_state}
         if job.final_state == "ERROR":
             final["error"] = {"code": ERROR_CODE, "message": f"{job.workspace_id}: 3 entities failed"}
         return [{"at": 0, "state": "CREATING"}, {"at": job.at / 2, "state": "INITIALIZING"}, final]
 
+    faults: list[dict[str, Any]] = [{"kind": "throttle", "ratePerSecond": spec.quota, "burst": spec.quota}]
+    if error_rate > 0:
+        # As `python -m twinmaker_local --error-rate R` does it: 500 with R/2, then 503 with the
+        # probability that makes R/2 of all requests (the first rule already took its share).
+        faults.append({"kind": "error", "status": 500, "probability": error_rate / 2})
+        faults.append({"kind": "error", "status": 503, "probability": error_rate / (2 - error_rate)})
     return {
         "region": REGION,
         "seed": spec.seed,
         "syncJobs": [{"workspaceId": j.workspace_id, "states": states(j)} for j in jobs],
-        "faults": [{"kind": "throttle", "ratePerSecond": spec.quota, "burst": spec.quota}],
+        "faults": faults,
     }
 
 
@@ -121,9 +135,11 @@ class EndpointProcess:
 
 
 @contextmanager
-def endpoint_process(spec: FleetSpec, jobs: list[Job], workdir: Path) -> Iterator[EndpointProcess]:
+def endpoint_process(
+    spec: FleetSpec, jobs: list[Job], workdir: Path, error_rate: float = 0.0
+) -> Iterator[EndpointProcess]:
     path = workdir / "scenario.json"
-    path.write_text(json.dumps(scenario(spec, jobs)), encoding="utf-8")
+    path.write_text(json.dumps(scenario(spec, jobs, error_rate)), encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "bench._endpoint_child", str(path)],
         stdin=subprocess.PIPE,
@@ -150,8 +166,8 @@ def endpoint_process(spec: FleetSpec, jobs: list[Job], workdir: Path) -> Iterato
 
 def oracle_bound(releases: list[tuple[float, int]], quota: float, burst: float) -> float:
     """When an oracle would be done: it knows each job's transition and spends, at or after it, exactly
-    the calls the gate's contract needs (GetSyncJob; plus one ListSyncResources page for a job in
-    ERROR), as early as the endpoint's token bucket (`quota`/s, `burst` tokens, full at the start)
+    the calls docs/gate.md requires (GetSyncJob; plus one ListSyncResources page for a job in ERROR),
+    as early as the endpoint's token bucket (`quota`/s, `burst` tokens, full at the start)
     admits them. `releases` is (transition in seconds from the run's start, calls needed) per job.
 
     This is at least max(last transition, (calls - burst) / quota), and usually equal to the larger.
@@ -198,17 +214,25 @@ class RunStats:
     def throttled_pct(self) -> float:
         return 100.0 * self.throttled / self.requests if self.requests else 0.0
 
+    @property
+    def rate(self) -> float:
+        """Requests per second over the whole run (the endpoint's count, retries included)."""
+        return self.requests / self.wall if self.wall > 0 else 0.0
+
 
 def expected(job: Job) -> tuple[str, str | None]:
     return ("active", None) if job.final_state == "ACTIVE" else ("error", ERROR_CODE)
 
 
-def run_gate(spec: FleetSpec, jobs: list[Job], workdir: Path, max_rps: float | None = None) -> RunStats:
+def run_gate(
+    spec: FleetSpec, jobs: list[Job], workdir: Path, max_rps: float | None = None, error_rate: float = 0.0
+) -> RunStats:
     max_rps = spec.gate_max_rps if max_rps is None else max_rps
     outputs = workdir / "tf-outputs.json"
     value = [{"workspace_id": j.workspace_id, "sync_source": "SITEWISE", "region": REGION} for j in jobs]
     outputs.write_text(json.dumps({"sync_jobs": {"sensitive": False, "type": "list", "value": value}}))
-    with endpoint_process(spec, jobs, workdir) as endpoint:
+    timeout = spec.gate_timeout if spec.gate_timeout is not None else max(300.0, 5 * spec.window)
+    with endpoint_process(spec, jobs, workdir, error_rate) as endpoint:
         argv = [
             "wait",
             "--terraform-outputs",
@@ -222,7 +246,7 @@ def run_gate(spec: FleetSpec, jobs: list[Job], workdir: Path, max_rps: float | N
             "--max-rps",
             f"{max_rps:g}",
             "--timeout",
-            str(max(300.0, 5 * spec.window)),
+            f"{timeout:g}",
         ]
         done = subprocess.run(
             [sys.executable, "-m", "bench._gate_child", *argv],
@@ -243,8 +267,11 @@ def run_gate(spec: FleetSpec, jobs: list[Job], workdir: Path, max_rps: float | N
         if got and got["outcome"] == outcome and (got["error"] or {}).get("code") == code:
             right += 1
     bound = oracle_bound(releases(jobs, created, child["startedEpoch"]), spec.quota, spec.quota)
+    name = f"gate, --max-rps {max_rps:g}" + (" (above the quota)" if max_rps > spec.quota else "")
+    if error_rate > 0:
+        name += f", {error_rate:.0%} of requests 500/503"
     return RunStats(
-        f"gate, --max-rps {max_rps:g}" + (" (above the quota)" if max_rps > spec.quota else ""),
+        name,
         child["wall"],
         bound,
         stats["total"],
@@ -252,7 +279,7 @@ def run_gate(spec: FleetSpec, jobs: list[Job], workdir: Path, max_rps: float | N
         right,
         len(jobs),
         child["peakRssMiB"],
-        extra={"byOperation": stats["byOperation"]},
+        extra={"byOperation": stats["byOperation"], "byStatus": stats["byStatus"]},
     )
 
 
@@ -371,15 +398,21 @@ def run_pool(spec: FleetSpec, jobs: list[Job], workdir: Path) -> RunStats:
     )
 
 
-def run(spec: FleetSpec, baselines: bool = True) -> list[RunStats]:
+def run(spec: FleetSpec) -> list[RunStats]:
+    """Every row of `spec.rows`, in the order of `ROWS`."""
     jobs = make_jobs(spec)
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-fleet-") as tmp:
         workdir = Path(tmp)
-        results.append(run_gate(spec, jobs, workdir))
-        if baselines:
+        if "quota" in spec.rows:
+            results.append(run_gate(spec, jobs, workdir))
+        if "over-quota" in spec.rows:
             results += [run_gate(spec, jobs, workdir, rps) for rps in spec.over_quota_rps]
+        if "5xx" in spec.rows and spec.error_rate > 0:
+            results.append(run_gate(spec, jobs, workdir, error_rate=spec.error_rate))
+        if "one-by-one" in spec.rows:
             results.append(run_sequential(spec, jobs, workdir))
+        if "pool" in spec.rows:
             results.append(run_pool(spec, jobs, workdir))
     return results
 
@@ -391,6 +424,7 @@ def render(results: list[RunStats]) -> str:
         "lower bound",
         "wall / bound",
         "requests",
+        "req/s",
         "throttled (429)",
         "verdicts right",
         "peak RSS",
@@ -404,6 +438,7 @@ def render(results: list[RunStats]) -> str:
                 f"{r.bound:.1f} s",
                 f"{r.ratio:.2f}x",
                 r.requests,
+                f"{r.rate:.1f}",
                 f"{r.throttled} ({r.throttled_pct:.1f} %)",
                 f"{r.right}/{r.jobs}",
                 "-" if r.peak_rss_mib is None else f"{r.peak_rss_mib:.0f} MiB",
@@ -413,7 +448,7 @@ def render(results: list[RunStats]) -> str:
     return table(headers, rows) + ("\n\n" + "\n".join(notes) if notes else "")
 
 
-def main(spec: FleetSpec | None = None, baselines: bool = True) -> list[RunStats]:
+def main(spec: FleetSpec | None = None) -> list[RunStats]:
     spec = spec or FleetSpec()
     print(
         f"## Fleet ({spec.jobs} sync jobs in {spec.jobs} workspaces, real HTTP, endpoint quota "
@@ -422,7 +457,7 @@ def main(spec: FleetSpec | None = None, baselines: bool = True) -> list[RunStats
         flush=True,
     )
     print()
-    results = run(spec, baselines)
+    results = run(spec)
     print(render(results))
     print()
     return results

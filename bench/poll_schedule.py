@@ -25,8 +25,8 @@ from validators.executor import InlineExecutor
 from validators.loop import Poller
 from validators.model import Outcome, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
-from validators.ratelimit import RateLimiter
+from validators.ratelimit import RegionBudgets
+from validators.wait_settings import WaitPolicy
 
 WAITS: tuple[float, ...] = (5, 30, 120, 600, 1800)
 SEEDS: tuple[int, ...] = tuple(range(20))
@@ -83,7 +83,7 @@ def gate_trial(active_at: float, seed: int, policy: WaitPolicy) -> Trial:
         clock=clock,
         sleep=clock.sleep,
         executor=InlineExecutor(),
-        limiter=RateLimiter(policy.max_rps, clock),
+        budgets=RegionBudgets(policy.max_rps, clock),
         rng=random.Random(seed),
     ).run()
     (job,) = result.jobs

@@ -164,10 +164,10 @@ def console_main() -> None:
     try:
         code = main()
     except KeyboardInterrupt:
-        # Stop the program's gate run, so the program (and with it the update) ends at once.
-        from validators.pulumi_stack_gate import CANCEL  # noqa: PLC0415
+        # Stop the program's gate waits, so the program (and with it the update) ends at once.
+        from validators.pulumi_hook import PROGRAM_CANCEL  # noqa: PLC0415
 
-        CANCEL.set()
+        PROGRAM_CANCEL.set()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the wait short
         _wait_for_the_cli(CLI_STOP_SECONDS)
         code = EXIT_INTERRUPTED

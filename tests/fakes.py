@@ -17,7 +17,9 @@ from validators.executor import InlineExecutor
 from validators.loop import Poller, Probe
 from validators.model import ServiceError, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
+from validators.ratelimit import RegionBudgets
+from validators.throttling import is_throttling
+from validators.wait_settings import WaitPolicy
 
 
 class FakeClock:
@@ -46,12 +48,12 @@ def state(name: str, code: str | None = None, message: str = "", arn: str = "arn
     return Observation(ObservationKind.STATE, state=name, error=error, arn=arn)
 
 
-def api_error(kind: ObservationKind, code: str, message: str = "", *, throttled: bool = False) -> Observation:
-    return Observation(kind, error=ServiceError(code, message), throttled=throttled)
+def api_error(kind: ObservationKind, code: str, message: str = "") -> Observation:
+    return Observation(kind, error=ServiceError(code, message))
 
 
 NOT_FOUND = api_error(ObservationKind.NOT_FOUND, "ResourceNotFoundException", "sync job not found")
-THROTTLED = api_error(ObservationKind.TRANSIENT, "ThrottlingException", "Rate exceeded", throttled=True)
+THROTTLED = api_error(ObservationKind.TRANSIENT, "ThrottlingException", "Rate exceeded")
 SERVER_ERROR = api_error(ObservationKind.TRANSIENT, "InternalServerException", "boom")
 
 
@@ -82,16 +84,32 @@ class ScriptedProbe:
     hook: Callable[[str, float], None] | None = None
     missing_workspaces: set[str] = field(default_factory=set)  # GetWorkspace says "not found"
     workspace_calls: list[str] = field(default_factory=list)
+    #: Fed as the boto3 adapter feeds them (validators.throttling): each call's retries are charged, a
+    #: throttled answer backs the region's budget off, any other answer lets it recover.
+    budgets: RegionBudgets | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def get_sync_job(self, target: Target, region: str) -> Observation:
         with self._lock:
-            t = self.clock.now - self.clock.start
+            sent_at = self.clock.now
+            t = sent_at - self.clock.start
             self.calls.append((target.workspace_id, t))
             if self.hook:
                 self.hook(target.workspace_id, t)
             self.clock.now += self.cost
-            return self.timelines[target.workspace_id].at(t)
+            observation = self.answer(target.workspace_id, t)
+        if self.budgets is not None:
+            budget = self.budgets.of(region)
+            budget.charge(observation.requests - 1)
+            if observation.error is not None and is_throttling(observation.error.code):
+                budget.on_throttled(sent_at=sent_at)
+            else:
+                budget.on_success()
+        return observation
+
+    def answer(self, workspace: str, t: float) -> Observation:
+        """What the service says about `workspace` at `t` seconds into the run (override to script)."""
+        return self.timelines[workspace].at(t)
 
     def list_resource_errors(self, target: Target, region: str, cap: int) -> ResourceListing:
         self.listing_calls.append(target.workspace_id)
@@ -115,9 +133,14 @@ def simulated_poller(
     *,
     clock: FakeClock,
     seed: int = 0,
+    budgets: RegionBudgets | None = None,
     **options: Any,
 ) -> Poller:
-    """A Poller in simulated time: the fake clock and its sleep, calls run inline, a seeded rng."""
+    """A Poller in simulated time: the fake clock and its sleep, calls run inline, a seeded rng. As in
+    `gate.wait_for_sync_jobs`, a scripted probe feeds the same budgets the poller spends."""
+    budgets = budgets or RegionBudgets(policy.max_rps, clock)
+    if isinstance(probe, ScriptedProbe):
+        probe.budgets = budgets
     return Poller(
         targets,
         policy,
@@ -126,5 +149,6 @@ def simulated_poller(
         sleep=clock.sleep,
         executor=InlineExecutor(),
         rng=random.Random(seed),
+        budgets=budgets,
         **options,
     )

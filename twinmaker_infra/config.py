@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,16 +16,16 @@ from typing import Any
 import pulumi
 
 from validators.durations import DurationError, parse_duration
+from validators.names import (
+    DEFAULT_SYNC_SOURCE,
+    SUPPORTED_SYNC_SOURCES,
+    WORKSPACE_ID_MAX,
+    WORKSPACE_ID_PATTERN,
+    check_workspace_id,
+)
 
 NAMESPACE = "twinmaker-sync"
 
-#: The service's pattern for a workspace ID (`CreateWorkspace`), 1 to 128 characters. Note that the
-#: pattern itself needs at least two characters: `[...]` then `[...]*` then `[...]+`.
-WORKSPACE_ID_PATTERN = re.compile(r"[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+")
-WORKSPACE_ID_MAX = 128
-#: The only sync source TwinMaker supports today (`CreateSyncJob`).
-SUPPORTED_SYNC_SOURCES = frozenset({"SITEWISE"})
-DEFAULT_SYNC_SOURCE = "SITEWISE"
 DEFAULT_GATE_TIMEOUT = 1800.0
 #: The gate's request budget in the program: the CLI's `--max-rps` default.
 DEFAULT_GATE_MAX_RPS = 10.0
@@ -207,10 +206,10 @@ def _workspace(item: object, where: str) -> WorkspaceSpec:
 def _workspace_id(value: object, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{where}: required, a workspace ID string")
-    if len(value) > WORKSPACE_ID_MAX or not WORKSPACE_ID_PATTERN.fullmatch(value):
+    if check_workspace_id(value) is not None:
         raise ConfigError(
             f"{where}: {value!r} is not a valid workspace ID "
-            f"(pattern {WORKSPACE_ID_PATTERN.pattern}, 1 to {WORKSPACE_ID_MAX} characters)"
+            f"(pattern {WORKSPACE_ID_PATTERN}, 1 to {WORKSPACE_ID_MAX} characters)"
         )
     return value
 

@@ -16,6 +16,7 @@ import pulumi_aws as aws
 import pulumi_aws_native as aws_native
 
 from twinmaker_infra import iam
+from twinmaker_infra import outputs as keys
 from twinmaker_infra.bucket import secure_bucket
 from twinmaker_infra.config import WorkspaceSpec
 
@@ -162,13 +163,13 @@ class TwinMakerWorkspace(pulumi.ComponentResource):
         self.sync_job = sync_job
         self.register_outputs(
             {
-                "workspaceId": self.workspace_id,
-                "syncSource": self.sync_source,
-                "workspaceArn": self.workspace_arn,
-                "bucketName": self.bucket_name,
-                "bucketArn": self.bucket_arn,
-                "workspaceRoleArn": self.workspace_role_arn,
-                "syncRoleArn": self.sync_role_arn,
-                "syncJobArn": self.sync_job_arn,
+                keys.JOB_WORKSPACE_ID: self.workspace_id,
+                keys.JOB_SYNC_SOURCE: self.sync_source,
+                keys.WS_ARN: self.workspace_arn,
+                keys.WS_BUCKET_NAME: self.bucket_name,
+                keys.WS_BUCKET_ARN: self.bucket_arn,
+                keys.WS_ROLE_ARN: self.workspace_role_arn,
+                keys.WS_SYNC_ROLE_ARN: self.sync_role_arn,
+                keys.WS_SYNC_JOB_ARN: self.sync_job_arn,
             }
         )

@@ -37,6 +37,7 @@ from typing import Any
 from twinmaker_local.clock import FirstRequestClock
 from twinmaker_local.scenario import BUNDLED_DIR, Scenario, Timeline, load_scenario
 from twinmaker_local.server import serve
+from validators.reports import table
 
 SCENARIO = BUNDLED_DIR / "demo.json"
 REGION = "us-east-1"
@@ -234,10 +235,6 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _short(identifier: str) -> str:
-    return identifier.split("-", maxsplit=1)[0] if len(identifier) > 12 else identifier
-
-
 def _story(expected: Expected, job: dict[str, Any], scale: float) -> str:
     """One sentence on what happened to a job, from the gate's own report (and the scenario)."""
     name, seconds, polls = job["workspaceId"], job["elapsedSeconds"], job["polls"]
@@ -253,12 +250,12 @@ def _story(expected: Expected, job: dict[str, Any], scale: float) -> str:
         )
     if job["outcome"] == "error":
         error = job.get("error") or {}
-        assets = ", ".join(
-            f"{_short(r['externalId'])}... ({r['code']})" for r in job.get("resourceErrors") or []
-        )
+        # The failing resources themselves are in the gate's summary above (one formatter for all of
+        # them: validators.reports.common.resource_text), not told again here.
+        failing = _plural(len(job.get("resourceErrors") or []), "failing asset")
         return (
-            f"{name}: ERROR after {seconds:.1f}s with {error.get('code')}; the gate listed the failing "
-            f"assets: {assets or 'none'}."
+            f"{name}: ERROR after {seconds:.1f}s with {error.get('code')}; the gate listed its {failing} "
+            "(under the summary above, and in both reports)."
         )
     return f"{name}: {job['outcome']} (state {job.get('state')}) after {seconds:.1f}s."
 
@@ -268,13 +265,7 @@ def _verdict_table(expected: Sequence[Expected], jobs: dict[str, dict[str, Any]]
     for e in expected:
         job = jobs.get(e.workspace_id)
         rows.append((e.workspace_id, e.describe(), _describe(job), "ok" if _matches(e, job) else "MISMATCH"))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return [
-        (
-            "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3]
-        ).rstrip()
-        for row in rows
-    ]
+    return table.lines(rows, free_last=True, indent="  ")
 
 
 def judge(

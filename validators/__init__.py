@@ -24,25 +24,10 @@ if TYPE_CHECKING:
         ServiceError,
         Target,
     )
-    from validators.policy import PolicyError, WaitPolicy
+    from validators.wait_settings import PolicyError, WaitPolicy
 
 #: Marks this package as the gate's (`validators.shadow`): a PyPI distribution shares the name.
 __twinmaker_gate__ = True
-
-_EXPORTS = {
-    "AwsSettings": "validators.aws_settings",
-    "ExitStatus": "validators.model",
-    "GateConfigError": "validators.aws_settings",
-    "JobResult": "validators.model",
-    "Outcome": "validators.model",
-    "PolicyError": "validators.policy",
-    "ResourceError": "validators.model",
-    "RunResult": "validators.model",
-    "ServiceError": "validators.model",
-    "Target": "validators.model",
-    "WaitPolicy": "validators.policy",
-    "wait_for_sync_jobs": "validators.gate",
-}
 
 __all__ = [
     "AwsSettings",
@@ -59,9 +44,14 @@ __all__ = [
     "wait_for_sync_jobs",
 ]
 
+#: Where `__getattr__` looks for a public name, lightest first: only `wait_for_sync_jobs` needs boto3.
+_MODULES = ("validators.aws_settings", "validators.model", "validators.wait_settings", "validators.gate")
+
 
 def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'validators' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+    if name in __all__:
+        for module in _MODULES:
+            found = importlib.import_module(module)
+            if hasattr(found, name):
+                return getattr(found, name)
+    raise AttributeError(f"module 'validators' has no attribute {name!r}")

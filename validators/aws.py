@@ -2,8 +2,9 @@
 
 Retries of throttling, 5xx and connection errors are botocore's (`standard` retry mode, configured here,
 not rewritten); what still fails after them becomes a TRANSIENT observation that the loop retries until
-the deadline. Responses are read defensively: a body of the wrong shape is a TRANSIENT "malformed
-response", never a crash.
+the deadline. Each attempt botocore makes also reaches the region's request budget as it happens
+(`validators.throttling`): retries are charged, and only throttled attempts lower the rate. Responses
+are read defensively: a body of the wrong shape is a TRANSIENT "malformed response", never a crash.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import dataclasses
 import os
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 import boto3
@@ -23,6 +24,8 @@ from botocore.parsers import ResponseParserError
 from validators.aws_settings import AwsSettings
 from validators.model import ResourceError, ServiceError, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
+from validators.ratelimit import RegionBudgets
+from validators.throttling import AttemptWatcher, is_throttling
 from validators.version import __version__
 
 if TYPE_CHECKING:
@@ -54,33 +57,19 @@ DENIED_CODES: frozenset[str] = frozenset(
         "RequestExpired",
     }
 )
-#: Codes that mean "slow down": they also lower the whole run's request rate.
-THROTTLING_CODES: frozenset[str] = frozenset(
+#: Codes that mean "try again"; with any 5xx and every throttling error (`throttling.is_throttling`)
+#: they are transient.
+TRANSIENT_CODES: frozenset[str] = frozenset(
     {
-        "ThrottlingException",
-        "Throttling",
-        "ThrottledException",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "RequestThrottled",
-        "RequestThrottledException",
-        "SlowDown",
-        "ServiceQuotaExceededException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "PriorRequestNotComplete",
+        "InternalServerException",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
     }
 )
-#: Codes that mean "try again"; with any 5xx (and 429, 402) they are transient.
-TRANSIENT_CODES: frozenset[str] = THROTTLING_CODES | {
-    "ProvisionedThroughputExceededException",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "PriorRequestNotComplete",
-    "InternalServerException",
-    "InternalFailure",
-    "ServiceUnavailable",
-    "ServiceUnavailableException",
-}
 #: botocore exceptions that mean the credentials could not be found or loaded: `denied`, at once.
 _CREDENTIAL_ERRORS: tuple[type[Exception], ...] = (
     bexc.NoCredentialsError,
@@ -109,16 +98,14 @@ def is_aws_endpoint(url: str | None) -> bool:
     return host.endswith(_AWS_HOST_SUFFIXES)
 
 
-def _retry_mode(mode: str) -> Literal["standard", "adaptive"]:
-    """Only the modes that retry throttling with jitter; `legacy` is not one to rely on."""
-    return "adaptive" if mode == "adaptive" else "standard"
-
-
 def client_config(settings: AwsSettings, max_pool: int, *, inject_host_prefix: bool = True) -> Config:
-    """botocore Config: standard/adaptive retries, bounded timeouts, a pool sized for the concurrency."""
+    """botocore Config: standard retries, bounded timeouts, a pool sized for the concurrency.
+
+    `standard`, not `legacy` (which does not retry throttling with jitter) nor `adaptive` (whose own
+    client-side limiter would back off a second time, per client, beside the run's budget)."""
     return Config(
         # total_max_attempts counts the first attempt too; botocore's `max_attempts` counts retries only.
-        retries={"mode": _retry_mode(settings.retry_mode), "total_max_attempts": settings.max_attempts},
+        retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
         max_pool_connections=max(10, max_pool),
@@ -134,7 +121,7 @@ class ClientPool:
     def __init__(self, settings: AwsSettings, *, max_pool: int = 32) -> None:
         # Raises botocore ProfileNotFound for an unknown --profile: the CLI reports it as bad input.
         # botocore reads only AWS_DEFAULT_REGION; AWS_REGION (what most AWS SDKs and CI actions set) is
-        # honoured too, between --region and botocore's own lookup, as the contract promises.
+        # honoured too, between --region and botocore's own lookup, as docs/gate.md ("AWS") promises.
         region = settings.region or os.environ.get("AWS_REGION") or None
         self._session = boto3.session.Session(profile_name=settings.profile, region_name=region)
         self.profile = settings.profile or os.environ.get("AWS_PROFILE") or None
@@ -203,15 +190,12 @@ def observation_from_exception(exc: Exception) -> Observation:
         status = status if isinstance(status, int) else 0
         requests = 1 + _retries(metadata)
         service_error = ServiceError(code, message)
-        throttled = code in THROTTLING_CODES or status in (429, 402)
         if code == "ResourceNotFoundException":
             return Observation(ObservationKind.NOT_FOUND, error=service_error, requests=requests)
         if code in DENIED_CODES or status in (401, 403):
             return Observation(ObservationKind.DENIED, error=service_error, requests=requests)
-        if code in TRANSIENT_CODES or throttled or status >= 500 or status == 0:
-            return Observation(
-                ObservationKind.TRANSIENT, error=service_error, throttled=throttled, requests=requests
-            )
+        if code in TRANSIENT_CODES or is_throttling(code, status) or status >= 500 or status == 0:
+            return Observation(ObservationKind.TRANSIENT, error=service_error, requests=requests)
         # ValidationException and any other 4xx: the service refuses this request as it stands.
         return Observation(ObservationKind.INVALID, error=service_error, requests=requests)
     if isinstance(exc, _CREDENTIAL_ERRORS):
@@ -250,7 +234,6 @@ def observation_from_response(response: Mapping[str, object]) -> Observation:
         state=state,
         error=error,
         arn=arn if isinstance(arn, str) else None,
-        throttled=requests > 1,
         requests=requests,
     )
 
@@ -271,15 +254,44 @@ def _resource_error(item: object) -> ResourceError | None:
 
 
 class BotoProbe:
-    """Reads sync jobs through the pool's clients. `acquire` spends the run's request budget per page."""
+    """Reads sync jobs through the pool's clients, spending each region's request budget.
 
-    def __init__(self, pool: ClientPool, acquire: Callable[[], None] | None = None) -> None:
+    With `budgets`, each region's client reports every HTTP attempt to that region's budget (the first
+    time the probe uses it), and each ListSyncResources page waits for a token (through `sleep`).
+    """
+
+    def __init__(
+        self,
+        pool: ClientPool,
+        budgets: RegionBudgets | None = None,
+        sleep: Callable[[float], object] | None = None,
+    ) -> None:
         self._pool = pool
-        self._acquire = acquire or (lambda: None)
+        self._budgets = budgets
+        self._sleep = sleep or (lambda _seconds: None)
+        self._watched: set[str] = set()
+        self._lock = threading.Lock()
+
+    def _client(self, region: str) -> IoTTwinMakerClient:
+        """The region's client, watched by the region's budget from its first use on."""
+        client = self._pool.client(region)
+        if self._budgets is None:
+            return client
+        with self._lock:  # once per region, before any request of this probe goes out on it
+            if region not in self._watched:
+                watcher = AttemptWatcher(self._budgets.of(region), self._budgets.clock)
+                watcher.attach(client.meta.events, client.meta.service_model.service_id.hyphenize())
+                self._watched.add(region)
+        return client
+
+    def _acquire(self, region: str) -> None:
+        if self._budgets is not None:
+            self._budgets.of(region).acquire(self._sleep)
 
     def get_sync_job(self, target: Target, region: str) -> Observation:
-        """One GetSyncJob call (after botocore's own retries), as an observation."""
-        client = self._pool.client(region)
+        """One GetSyncJob call (after botocore's own retries), as an observation. Its first attempt was
+        paid for by the loop (`reserve`); retries are charged as they go out."""
+        client = self._client(region)
         try:
             response = client.get_sync_job(workspaceId=target.workspace_id, syncSource=target.sync_source)
         except bexc.NoCredentialsError:
@@ -296,9 +308,9 @@ class BotoProbe:
         found: list[ResourceError] = []
         token: str | None = None
         requests = 0
-        client = self._pool.client(region)
+        client = self._client(region)
         while True:
-            self._acquire()
+            self._acquire(region)
             kwargs: dict[str, object] = {
                 "workspaceId": target.workspace_id,
                 "syncSource": target.sync_source,
@@ -333,9 +345,10 @@ class BotoProbe:
             token = next_token
 
     def workspace_exists(self, target: Target, region: str) -> bool | None:
-        """Whether the target's workspace exists (one GetWorkspace, from the run's request budget)."""
-        self._acquire()
-        return workspace_exists(self._pool.client(region), target.workspace_id)
+        """Whether the target's workspace exists (one GetWorkspace, from the region's request budget)."""
+        client = self._client(region)
+        self._acquire(region)
+        return workspace_exists(client, target.workspace_id)
 
 
 def workspace_exists(client: IoTTwinMakerClient, workspace_id: str) -> bool | None:

@@ -19,7 +19,6 @@ class AwsSettings:
     connect_timeout: float = 5.0  # seconds to open a connection
     read_timeout: float = 10.0  # seconds to wait for a response; bounds how far a run can overrun
     max_attempts: int = 3  # attempts per call, the first included (botocore standard mode's default)
-    retry_mode: str = "standard"  # botocore retry mode: "standard" or "adaptive"
 
 
 class GateConfigError(ValueError):

@@ -1,483 +1,85 @@
 """`twinmaker-gate wait` (also `python -m validators wait`): a thin CLI over `wait_for_sync_jobs`.
 
 `main(argv) -> int` never calls `sys.exit` and never lets a traceback out: bad input is one line on stderr
-and exit 2, before any AWS request; every verdict maps to the contract's exit codes (`ExitStatus`). Only
-`validators/__main__.py` and the console script turn the int into a process exit.
+and exit 2, before any AWS request; every verdict maps to its exit code (`ExitStatus`; docs/gate.md,
+"Outcomes and exit codes"). Only `validators/__main__.py` and the console script turn the int into a
+process exit.
+
+This module composes three others, one concern each: `cli_parser` (the command line and the `Plan` it
+becomes), `cli_environment` (streams, variables, terminal, signals, clocks) and `cli_reports` (the
+reports after a run). boto3 is imported only when a run starts, rich only on a terminal.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import math
 import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import suppress
-from dataclasses import dataclass
-from pathlib import Path
-from types import FrameType
-from typing import NoReturn, Protocol, TextIO
-from urllib.parse import urlsplit
+from typing import TextIO
 
 from validators.aws_settings import AwsSettings, GateConfigError
-from validators.durations import DurationError, parse_duration
-from validators.environment import PREFIX, EnvOption, EnvVarError, apply_environment, boolean
-from validators.inputs import (
-    SUPPORTED_SYNC_SOURCES,
-    InputError,
-    check_region,
-    read_pulumi_outputs,
-    read_source,
-    read_terraform_outputs,
-    targets_from_flags,
-)
-from validators.model import DEFAULT_SYNC_SOURCE, ExitStatus, Outcome, RunResult, StateChange, Target
-from validators.policy import PolicyError, WaitPolicy
-from validators.reports import github, json_report, junit, text
-from validators.reports.files import write_atomic
+from validators.cli_environment import PROG, Clocks, Environment, Interrupted, Signals
+from validators.cli_parser import ENV_OPTIONS, Plan, UsageError, build_parser, plan_from_args
+from validators.cli_reports import write_reports
+from validators.environment import EnvVarError, apply_environment
+from validators.inputs import InputError
+from validators.model import ExitStatus, Outcome, RunResult, StateChange, Target
 from validators.reports.heartbeat import narrate
 from validators.sanitize import redact, safe_text
 from validators.shadow import shadowing_problem
-from validators.version import __version__
+from validators.wait_settings import WaitPolicy
+from validators.waiter import Waiter
 
-PROG = "python -m validators"
-
-EPILOG = """\
-examples:
-  # gate the stack `pulumi up` just deployed
-  pulumi stack output --json | python -m validators wait --pulumi-outputs -
-  # gate what Terraform deployed, strict about failing resources, JSON for the pipeline
-  terraform output -json | python -m validators wait --terraform-outputs - --check-resources --output json
-  # two workspaces by ID, ten minutes at most, a JUnit report for the CI's test tab
-  python -m validators wait --workspace-id plant-a --workspace-id plant-b --region eu-west-1 \\
-      --timeout 600 --junit-xml reports/twinmaker-sync.xml
-
-exit codes: 0 all active; 1 a job failed (error, resource_errors, unexpected_state); 2 usage error or
-bad input; 3 timeout; 4 could not judge (not_found, denied, invalid, unreachable); 130/143 interrupted.
-"""
+__all__ = [
+    "PROG",
+    "Clocks",
+    "ExitStatus",
+    "Plan",
+    "UsageError",
+    "build_parser",
+    "console_main",
+    "main",
+    "run_plan",
+]
 
 
-class UsageError(Exception):
-    """Bad command line or input: printed as one line, exit 2."""
+def _prepared(plan: Plan, waiter: Waiter | None) -> tuple[list[Target], Waiter]:
+    """The run's targets (regions resolved and checked, repeats dropped) and what waits for them.
 
+    The real run is prepared once (`gate.GateRun`: one session, one client pool, one budget per
+    region) and both lists the rows and waits; an injected `waiter` (tests) gets the targets resolved
+    by a pool of their own."""
+    # boto3 only when a run starts.
+    from validators.gate import GateRun, open_pool, resolve_regions  # noqa: PLC0415
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of printing usage and exiting: the CLI owns the one-line message."""
+    if waiter is not None:
+        return [t for t, _ in resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))], waiter
+    run = GateRun(plan.policy, plan.aws)
+    targets = [target for target, _ in run.resolve(plan.targets)]
 
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message)
-
-
-def _number(kind: Callable[[str], float], minimum: float, strict: bool, what: str) -> Callable[[str], float]:
-    """An argparse type: `kind(raw)`, at least `minimum` (above it if `strict`), never NaN or infinite."""
-
-    def parse(raw: str) -> float:
-        try:
-            value = kind(raw.strip())
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {safe_text(raw, 40)!r}") from None
-        if math.isnan(value) or math.isinf(value) or value < minimum or (strict and value == minimum):
-            bound = f"more than {minimum:g}" if strict else f"{minimum:g} or more"
-            raise argparse.ArgumentTypeError(f"must be {bound}, got {safe_text(raw, 40)}")
-        return value
-
-    return parse
-
-
-def _duration(strict: bool) -> Callable[[str], float]:
-    """A duration option: `90`, `90s`, `30m`, `1h30m` (see `validators.durations`)."""
-
-    def parse(raw: str) -> float:
-        text = raw.strip()
-        negative = text.startswith("-")
-        try:
-            value = parse_duration(text[1:] if negative else text)
-        except DurationError as exc:
-            raise argparse.ArgumentTypeError(f"{exc}, got {safe_text(raw, 40)!r}") from None
-        if negative and value > 0:
-            raise argparse.ArgumentTypeError(f"must be 0 or more, got {safe_text(raw, 40)}")
-        if strict and value == 0:
-            raise argparse.ArgumentTypeError(f"must be more than 0, got {safe_text(raw, 40)}")
-        return value
-
-    return parse
-
-
-SECONDS = _duration(strict=False)
-POSITIVE_SECONDS = _duration(strict=True)
-POSITIVE_RATE = _number(float, 0, True, "a number of requests per second")
-
-
-def _positive_int(raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {safe_text(raw, 40)!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
-
-
-def _output_mode(raw: str) -> str:
-    if raw not in ("text", "json"):
-        raise argparse.ArgumentTypeError(f"expected text or json, got {safe_text(raw, 40)!r}")
-    return raw
-
-
-#: Options a `TWINMAKER_GATE_*` variable may set (flags win), with their defaults. Each `dest` below is
-#: declared with `default=None` so that "not on the command line" can be told from "given".
-ENV_OPTIONS: tuple[EnvOption, ...] = (
-    EnvOption("sync_source", str, DEFAULT_SYNC_SOURCE),
-    EnvOption("timeout", SECONDS, 1800.0),
-    EnvOption("min_interval", POSITIVE_SECONDS, 2.0),
-    EnvOption("max_interval", POSITIVE_SECONDS, 30.0),
-    EnvOption("not_found_grace", SECONDS, 120.0),
-    EnvOption("unreachable_after", POSITIVE_SECONDS, 120.0),
-    EnvOption("heartbeat", SECONDS, 30.0),
-    EnvOption("check_resources", boolean, False),
-    EnvOption("max_concurrency", _positive_int, 32),
-    EnvOption("max_rps", POSITIVE_RATE, 10.0),
-    EnvOption("output", _output_mode, "text"),
-    EnvOption("junit_xml", str, None),
-    EnvOption("no_progress", boolean, False),
-)
-
-
-def _env(dest: str) -> str:
-    return PREFIX + dest.upper()
-
-
-def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
-    """The parser; `prog` is how the program was invoked (`twinmaker-gate` or `python -m validators`)."""
-    version = f"{prog} {__version__}"
-    parser = _Parser(
-        prog=prog,
-        description=f"twinmaker-gate {__version__}: deployment gate for AWS IoT TwinMaker sync jobs.",
-    )
-    parser.add_argument("--version", action="version", version=version, help="print the version and exit")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    wait = commands.add_parser(
-        "wait",
-        help="wait until sync jobs are ACTIVE, or report why not",
-        description=f"twinmaker-gate {__version__}. Poll iottwinmaker GetSyncJob until every target is "
-        "ACTIVE, or report the service's ERROR code and message (and which sync resources failed), as an "
-        "exit code a pipeline can trust. Durations take units: 90, 90s, 30m, 1h30m. Every option marked "
-        f"(env ...) can also be set by that variable; a flag wins over it.",
-        epilog=EPILOG.replace("python -m validators", prog),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    wait.add_argument("--version", action="version", version=version, help="print the version and exit")
-    targets = wait.add_argument_group("targets (at least one source; sources combine)")
-    targets.add_argument(
-        "--workspace-id",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="a workspace whose sync job to gate; repeatable "
-        "(e.g. --workspace-id plant-a --workspace-id plant-b)",
-    )
-    targets.add_argument(
-        "--sync-source",
-        metavar="NAME",
-        help=f"sync source of the --workspace-id targets; the service supports "
-        f"{', '.join(sorted(SUPPORTED_SYNC_SOURCES))} (default {DEFAULT_SYNC_SOURCE}; "
-        f"env {_env('sync_source')}; e.g. --sync-source SITEWISE)",
-    )
-    targets.add_argument(
-        "--pulumi-outputs",
-        metavar="FILE",
-        help="`pulumi stack output --json` output, `-` for stdin; targets are its `syncJobs` "
-        "(e.g. pulumi stack output --json | ... --pulumi-outputs -)",
-    )
-    targets.add_argument(
-        "--terraform-outputs",
-        metavar="FILE",
-        help="`terraform output -json` output, `-` for stdin; targets are its `sync_jobs` value, a list "
-        "or a for_each map of objects with workspace_id (e.g. --terraform-outputs tf-outputs.json)",
-    )
-    waiting = wait.add_argument_group("waiting (durations: 90, 90s, 30m, 1h30m)")
-    waiting.add_argument(
-        "--timeout",
-        type=SECONDS,
-        metavar="DURATION",
-        help="one deadline for the whole run; pending targets then are `timeout` "
-        f"(default 30m; env {_env('timeout')}; e.g. --timeout 10m)",
-    )
-    waiting.add_argument(
-        "--min-interval",
-        type=POSITIVE_SECONDS,
-        metavar="DURATION",
-        help="shortest pause between two polls of one target "
-        f"(default 2s; env {_env('min_interval')}; e.g. --min-interval 5s)",
-    )
-    waiting.add_argument(
-        "--max-interval",
-        type=POSITIVE_SECONDS,
-        metavar="DURATION",
-        help="longest pause between two polls of one target "
-        f"(default 30s; env {_env('max_interval')}; e.g. --max-interval 1m)",
-    )
-    waiting.add_argument(
-        "--not-found-grace",
-        type=SECONDS,
-        metavar="DURATION",
-        help="how long ResourceNotFound counts as 'not visible yet' before `not_found`; a job whose "
-        "workspace does not exist either is `not_found` at once "
-        f"(default 2m; env {_env('not_found_grace')}; e.g. --not-found-grace 5m)",
-    )
-    waiting.add_argument(
-        "--unreachable-after",
-        type=POSITIVE_SECONDS,
-        metavar="DURATION",
-        help="a target whose requests reach no endpoint at all (connection refused, DNS, connect "
-        "timeout, proxy) for this long is `unreachable`, before the deadline "
-        f"(default 2m; env {_env('unreachable_after')}; e.g. --unreachable-after 5m)",
-    )
-    waiting.add_argument(
-        "--check-resources",
-        action="store_true",
-        default=None,
-        help="strict gate: once ACTIVE, any sync resource in state ERROR fails the target "
-        f"as `resource_errors` (env {_env('check_resources')}=true; e.g. --check-resources)",
-    )
-    waiting.add_argument(
-        "--max-concurrency",
-        type=_positive_int,
-        metavar="N",
-        help=f"targets in flight at once "
-        f"(default 32; env {_env('max_concurrency')}; e.g. --max-concurrency 8)",
-    )
-    waiting.add_argument(
-        "--max-rps",
-        type=POSITIVE_RATE,
-        metavar="R",
-        help="API requests per second for the whole run, shared by all targets "
-        f"(default 10; env {_env('max_rps')}; e.g. --max-rps 5)",
-    )
-    aws = wait.add_argument_group("AWS (botocore's environment variables work as usual)")
-    aws.add_argument(
-        "--region", metavar="REGION", help="default region for targets (e.g. --region eu-west-1)"
-    )
-    aws.add_argument(
-        "--profile", metavar="NAME", help="named profile from the AWS config (e.g. --profile ci)"
-    )
-    aws.add_argument(
-        "--endpoint-url",
-        metavar="URL",
-        help="custom endpoint, such as the local TwinMaker endpoint (e.g. --endpoint-url http://127.0.0.1:4566)",
-    )
-    output = wait.add_argument_group("output")
-    output.add_argument(
-        "--output",
-        type=_output_mode,
-        metavar="{text,json}",
-        help="text: a line per state change and a summary; json: one JSON document on stdout, "
-        f"all else on stderr (default text; env {_env('output')}; e.g. --output json)",
-    )
-    output.add_argument(
-        "--junit-xml",
-        metavar="PATH",
-        help="also write a JUnit XML report, one testcase per target, atomically "
-        f"(env {_env('junit_xml')}; e.g. --junit-xml reports/sync.xml)",
-    )
-    output.add_argument(
-        "--heartbeat",
-        type=SECONDS,
-        metavar="DURATION",
-        help="off a terminal, when nothing changed for this long, a line per group of waiting jobs "
-        "says so; the pause grows with the wait (up to 5m); 0 turns it off "
-        f"(default 30s; env {_env('heartbeat')}; e.g. --heartbeat 1m)",
-    )
-    output.add_argument(
-        "--no-progress",
-        action="store_true",
-        default=None,
-        help=f"plain lines even on a terminal, no live display (env {_env('no_progress')}=true; "
-        "e.g. --no-progress)",
-    )
-    return parser
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A parsed, validated command line: everything the run needs, nothing read from AWS yet."""
-
-    targets: list[Target]
-    policy: WaitPolicy
-    aws: AwsSettings
-    output: str
-    junit_xml: str | None
-    progress: bool
-    heartbeat: float = 30.0  # first heartbeat after this much silence; 0: none
-
-
-def _endpoint_url(raw: str | None) -> str | None:
-    if raw is None:
-        return None
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--endpoint-url: expected an http:// or https:// URL, got {safe_text(raw, 80)!r}")
-    return raw
-
-
-def plan_from_args(args: argparse.Namespace, stdin: TextIO) -> Plan:
-    """Validate the command line and read the target sources; raise UsageError / InputError."""
-    if args.pulumi_outputs == "-" and args.terraform_outputs == "-":
-        raise UsageError("--pulumi-outputs and --terraform-outputs cannot both read stdin ('-')")
-    targets = targets_from_flags(args.workspace_id, args.sync_source)
-    if args.pulumi_outputs is not None:
-        targets += read_pulumi_outputs(
-            read_source(args.pulumi_outputs, stdin, option="--pulumi-outputs"), args.pulumi_outputs
-        )
-    if args.terraform_outputs is not None:
-        targets += read_terraform_outputs(
-            read_source(args.terraform_outputs, stdin, option="--terraform-outputs"), args.terraform_outputs
-        )
-    if not targets:
-        raise UsageError("no target: give --workspace-id, --pulumi-outputs or --terraform-outputs")
-    try:
-        policy = WaitPolicy(
-            timeout=args.timeout,
-            min_interval=args.min_interval,
-            max_interval=args.max_interval,
-            not_found_grace=args.not_found_grace,
-            check_resources=args.check_resources,
-            max_concurrency=args.max_concurrency,
-            max_rps=args.max_rps,
-            unreachable_after=args.unreachable_after,
-        )
-    except PolicyError as exc:
-        raise UsageError(str(exc)) from None
-    if args.region is not None and (problem := check_region(args.region)):
-        raise UsageError(f"--region {safe_text(args.region, 40)!r} {problem}")
-    if args.junit_xml is not None and os.path.isdir(args.junit_xml):
-        raise UsageError(f"--junit-xml {safe_text(args.junit_xml, 200)!r} is a directory; name a file")
-    aws = AwsSettings(region=args.region, profile=args.profile, endpoint_url=_endpoint_url(args.endpoint_url))
-    return Plan(targets, policy, aws, args.output, args.junit_xml, not args.no_progress, args.heartbeat)
-
-
-class _Interrupted(Exception):
-    """A signal that stops the CLI at once (before the run, or a second one during it)."""
-
-    def __init__(self, status: ExitStatus) -> None:
-        super().__init__(status.name)
-        self.status = status
-
-
-class _Signals:
-    """SIGINT and SIGTERM. Before the run (parsing, reading stdin) they stop at once. During the run the
-    first one sets the cancel event, so the run stops within a second and still writes its partial
-    reports; another one at least `ESCALATE_AFTER` seconds later stops at once. Signals that arrive
-    together are one interrupt: Ctrl-C reaches a whole process group, and wrappers forward it too."""
-
-    ESCALATE_AFTER = 1.0
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.cancel = threading.Event()
-        self.received: ExitStatus | None = None
-        self.running = False
-        self._clock = clock
-        self._first_at = 0.0
-        self._previous: dict[int, object] = {}
-
-    def _handle(self, signum: int, _frame: FrameType | None) -> None:
-        status = ExitStatus.SIGTERM if signum == signal.SIGTERM else ExitStatus.SIGINT
-        if not self.running:
-            raise _Interrupted(status)
-        if self.received is None:
-            self.received, self._first_at = status, self._clock()
-            self.cancel.set()
-        elif self._clock() - self._first_at >= self.ESCALATE_AFTER:
-            raise _Interrupted(self.received)
-
-    def __enter__(self) -> _Signals:
-        if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                self._previous[signum] = signal.signal(signum, self._handle)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)  # type: ignore[arg-type]
-
-
-class _Out:
-    """The two streams: `data` (stdout) and `people` (stdout in text mode, stderr in json mode).
-    A closed pipe (`| head`) silences a stream instead of raising: the run and its reports go on."""
-
-    def __init__(self, stdout: TextIO, stderr: TextIO, output: str, prog: str = PROG) -> None:
-        self.prog = prog
-        self.stdout = stdout
-        self.stderr = stderr
-        self.people = stdout if output == "text" else stderr
-        self._closed: set[int] = set()
-
-    def write(self, stream: TextIO, line: str) -> None:
-        if id(stream) in self._closed:
-            return
-        text = line if line.endswith("\n") else line + "\n"
-        try:
-            try:
-                stream.write(text)
-            except UnicodeEncodeError:  # a stream that cannot encode it (a cp1252 console): escape, not lose
-                encoding = getattr(stream, "encoding", None) or "ascii"
-                stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
-            stream.flush()
-        except (BrokenPipeError, ValueError):  # ValueError: the stream was closed under us
-            self._closed.add(id(stream))
-
-
-class Waiter(Protocol):
-    def __call__(
-        self,
+    def wait(
         targets: Sequence[Target],
         policy: WaitPolicy | None = None,
         *,
         aws: AwsSettings | None = None,
         on_change: Callable[[StateChange], None] | None = None,
         cancel: threading.Event | None = None,
-    ) -> RunResult: ...
+    ) -> RunResult:
+        del policy, aws  # the run was prepared with the plan's
+        return run.wait(targets, on_change=on_change, cancel=cancel)
+
+    return targets, wait
 
 
-def _unique_targets(plan: Plan) -> list[Target]:
-    """The run's targets: regions resolved and checked, repeats dropped (`gate.resolve_regions`)."""
-    from validators.gate import open_pool, resolve_regions  # noqa: PLC0415 - boto3 only when running
-
-    return [target for target, _ in resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))]
-
-
-def _is_tty(stream: TextIO) -> bool:
-    with suppress(AttributeError, ValueError):
-        return stream.isatty()
-    return False
-
-
-@dataclass(frozen=True)
-class Clocks:
-    """Time for the heartbeats: the clock, and the ticker's wait (`True` = stop). Injected by tests."""
-
-    clock: Callable[[], float] = time.monotonic
-    wait: Callable[[float], bool] | None = None
-
-
-def run_plan(
-    plan: Plan,
-    out: _Out,
-    environ: Mapping[str, str],
-    waiter: Waiter,
-    signals: _Signals,
-    *,
-    clocks: Clocks | None = None,
-) -> RunResult:
+def run_plan(plan: Plan, env: Environment, waiter: Waiter | None, signals: Signals) -> RunResult:
     """Run the wait and write every report; the result says which reports could not be written."""
-    clocks = clocks or Clocks()
-    targets = _unique_targets(plan)
+    out = env.out(plan.output)
+    targets, waiter = _prepared(plan, waiter)
     progress = None
-    if plan.progress and _is_tty(out.people) and environ.get("TERM") != "dumb":
+    if plan.progress and env.can_draw_live(out.people):
         from validators.reports.progress import LiveProgress  # noqa: PLC0415 - rich only on a TTY
 
         progress = LiveProgress(targets, stream=out.people)
@@ -498,52 +100,14 @@ def run_plan(
             targets,
             lambda line: out.write(out.people, line),
             first=plan.heartbeat,
-            clock=clocks.clock,
-            wait=clocks.wait,
+            clock=env.clocks.clock,
+            wait=env.clocks.wait,
         )
     # "Interrupted" means a signal came before a verdict: one that lands after every target has its
     # verdict changes nothing.
     if signals.received is not None and any(j.outcome is Outcome.INTERRUPTED for j in result.jobs):
         result = dataclasses.replace(result, interrupted_by=signals.received)
-    return _write_reports(plan, out, environ, result)
-
-
-def _write_reports(plan: Plan, out: _Out, environ: Mapping[str, str], result: RunResult) -> RunResult:
-    """Files first, so that what is printed last (JSON, summary) states the exit code the process gives,
-    report failures included."""
-    problems: list[str] = []
-    if plan.junit_xml:
-        try:
-            Path(plan.junit_xml).parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(plan.junit_xml, junit.to_junit_xml(result))
-        except OSError as exc:
-            problems.append(
-                f"--junit-xml {safe_text(plan.junit_xml, 200)}: {safe_text(str(exc.strerror or exc))}"
-            )
-    in_actions = github.in_github_actions(environ)
-    if in_actions:
-        try:
-            github.append_step_summary(dataclasses.replace(result, report_errors=tuple(problems)), environ)
-        except OSError as exc:
-            problems.append(f"GITHUB_STEP_SUMMARY: {safe_text(str(exc.strerror or exc))}")
-    result = dataclasses.replace(result, report_errors=tuple(problems))
-    for problem in problems:
-        out.write(out.stderr, f"{out.prog} wait: warning: could not write report: {problem}")
-    if in_actions:
-        for line in github.annotations(result):
-            out.write(out.people, line)
-    if plan.output == "json":
-        out.write(out.stdout, json_report.dumps(result))
-        out.write(out.stderr, text.format_summary(result))
-    else:
-        out.write(out.stdout, text.format_summary(result))
-    return result
-
-
-def _default_waiter() -> Waiter:
-    from validators.gate import wait_for_sync_jobs  # noqa: PLC0415 - boto3 only when a run starts
-
-    return wait_for_sync_jobs
+    return write_reports(result, out, env.environ, output=plan.output, junit_xml=plan.junit_xml)
 
 
 def main(
@@ -557,37 +121,37 @@ def main(
     prog: str = PROG,
     clocks: Clocks | None = None,
 ) -> int:
-    """Run the CLI; return the exit code (see `ExitStatus` and the contract's outcome table).
+    """Run the CLI; return the exit code (see `ExitStatus`; docs/gate.md, "Outcomes and exit codes").
 
-    `waiter` defaults to `validators.gate.wait_for_sync_jobs`, imported only when a run starts, so
+    `waiter` defaults to a `validators.gate.GateRun` prepared once, imported only when a run starts, so
     `--help` and bad input answer without loading boto3. `prog` is how the program was invoked, for
     `--help` and messages. Options missing from `argv` come from `TWINMAKER_GATE_*` in `environ`."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
-    environ = os.environ if environ is None else environ
-    bootstrap = _Out(stdout, stderr, "json", prog)
-    with _Signals() as signals:
+    env = Environment.of(stdin=stdin, stdout=stdout, stderr=stderr, environ=environ, prog=prog, clocks=clocks)
+    bootstrap = env.out("json")
+    with Signals() as signals:
         try:
             if (shadow := shadowing_problem()) is not None:
                 raise UsageError(shadow)
-            args = build_parser(prog).parse_args(argv)
+            args = build_parser(env.prog).parse_args(argv)
             if args.command != "wait":
                 raise UsageError("choose a command: wait (see --help)")
-            for warning in apply_environment(args, ENV_OPTIONS, environ):
-                bootstrap.write(stderr, f"{prog} wait: warning: {safe_text(warning, 600)}")
-            plan = plan_from_args(args, stdin)
-            out = _Out(stdout, stderr, plan.output, prog)
-            result = run_plan(plan, out, environ, waiter or _default_waiter(), signals, clocks=clocks)
+            for warning in apply_environment(args, ENV_OPTIONS, env.environ):
+                bootstrap.write(env.stderr, f"{env.prog} wait: warning: {safe_text(warning, 600)}")
+            plan = plan_from_args(args, env.stdin)
+            result = run_plan(plan, env, waiter, signals)
         except (UsageError, InputError, GateConfigError, EnvVarError) as exc:
-            bootstrap.write(stderr, f"{prog} wait: error: {safe_text(redact(str(exc)), 600)}")
+            bootstrap.write(env.stderr, f"{env.prog} wait: error: {safe_text(redact(str(exc)), 600)}")
             return ExitStatus.USAGE
         except SystemExit as exc:  # --help and --version exit through argparse
             return int(exc.code or 0) if not isinstance(exc.code, str) else ExitStatus.USAGE
-        except _Interrupted as exc:
-            bootstrap.write(stderr, f"{prog} wait: interrupted ({signal.Signals(exc.status - 128).name})")
+        except Interrupted as exc:
+            bootstrap.write(
+                env.stderr, f"{env.prog} wait: interrupted ({signal.Signals(exc.status - 128).name})"
+            )
             return exc.status
         except KeyboardInterrupt:  # no handler of ours (not the main thread)
-            bootstrap.write(stderr, f"{prog} wait: interrupted")
+            bootstrap.write(env.stderr, f"{env.prog} wait: interrupted")
             return ExitStatus.SIGINT
     return int(result.exit_status)
 

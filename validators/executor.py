@@ -33,9 +33,6 @@ class InlineExecutor:
             future.set_exception(exc)
         return future
 
-    def shutdown(self) -> None:
-        """Nothing to stop."""
-
 
 class DaemonExecutor:
     """`workers` daemon threads taking calls from one queue. `shutdown` never waits for them."""

@@ -1,5 +1,13 @@
-"""The library's front door: wait for sync jobs with real boto3 clients. The CLI and the Pulumi hook
-both call `wait_for_sync_jobs`; everything it wires together is injectable for tests."""
+"""The library's front door: wait for sync jobs with real boto3 clients.
+
+A `GateRun` has two phases. `prepare` (its constructor and `resolve`): one boto3 session and client
+pool, one request budget per region (TwinMaker's quotas are per account and region), one pool of worker
+threads. Then any number of waits, at once or one after another, all spending that one budget:
+`wait(targets)` for a batch (the CLI, the stack-level gate) and `submit(target)` for one target added
+while others wait (the per-job Pulumi hooks of one `pulumi up`), each with its own deadline and its own
+verdict. `GateRun.shared(policy, aws)` is the one run of this process for those settings, so every hook
+of a program shares it. `wait_for_sync_jobs` is the one-call form; everything is injectable for tests.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +16,19 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 
 import botocore.exceptions as bexc
 
 from validators.aws import BotoProbe, ClientPool
 from validators.aws_settings import AwsSettings, GateConfigError
 from validators.executor import DaemonExecutor
-from validators.inputs import check_region
 from validators.loop import Poller
 from validators.model import RunResult, StateChange, Target
-from validators.policy import WaitPolicy
-from validators.ratelimit import RateLimiter
+from validators.names import check_region
+from validators.ratelimit import RegionBudgets
 from validators.sanitize import safe_text
+from validators.wait_settings import WaitPolicy
 
 #: Real sleeps are cut into slices this long, so a cancel (Ctrl-C, SIGTERM) is seen within a second.
 _SLEEP_SLICE = 0.2
@@ -85,6 +94,93 @@ def resolve_regions(targets: Sequence[Target], pool: ClientPool) -> list[tuple[T
     return resolved
 
 
+class GateRun:
+    """One gate run: one session, one client pool, one budget per region, one worker pool (see the
+    module docstring). Thread-safe: waits may run on many threads at once."""
+
+    def __init__(self, policy: WaitPolicy, aws: AwsSettings, *, pool: ClientPool | None = None) -> None:
+        """Prepare: raises `GateConfigError` (an unknown profile) before any request."""
+        self.policy = policy
+        self.aws = aws
+        self.pool = pool or open_pool(aws, policy)
+        self.clock: Callable[[], float] = time.monotonic
+        self.budgets = RegionBudgets(policy.max_rps, self.clock)
+        self._executor = DaemonExecutor(max(1, policy.max_concurrency))
+        self._lock = threading.Lock()  # boto3 sessions are not thread-safe: clients are made under it
+
+    @classmethod
+    def shared(cls, policy: WaitPolicy, aws: AwsSettings) -> GateRun:
+        """This process's run for these settings, made on first use: every caller shares its budget."""
+        with _SHARED_LOCK:
+            run = _SHARED.get((policy, aws))
+            if run is None:
+                run = _SHARED[(policy, aws)] = cls(policy, aws)
+            return run
+
+    def resolve(self, targets: Sequence[Target]) -> list[tuple[Target, str]]:
+        """Each distinct target with its region (`resolve_regions`), its region's client made."""
+        with self._lock:
+            resolved = resolve_regions(targets, self.pool)
+            for region in sorted({region for _, region in resolved}):
+                self.pool.client(region)
+        return resolved
+
+    def wait(
+        self,
+        targets: Sequence[Target],
+        *,
+        on_change: Callable[[StateChange], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RunResult:
+        """Poll `targets` until each has a verdict, this wait's deadline (`policy.timeout` from now), or
+        `cancel`; every request spends the run's budget of its region."""
+        resolved = self.resolve(targets)
+        cancel = cancel or threading.Event()
+        sleep = interruptible_sleep(cancel, self.clock)
+        return Poller(
+            resolved,
+            self.policy,
+            BotoProbe(self.pool, self.budgets, sleep),
+            clock=self.clock,
+            sleep=sleep,
+            executor=self._executor,
+            budgets=self.budgets,
+            rng=random.Random(),
+            on_change=on_change,
+            cancel=cancel,
+            settle_seconds=self.aws.read_timeout,
+        ).run()
+
+    def submit(
+        self,
+        target: Target,
+        *,
+        on_change: Callable[[StateChange], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Future[RunResult]:
+        """Add one target while others wait: its own deadline, the run's budget; the future holds its
+        result (or the `GateConfigError` that kept it from starting). Waits on a daemon thread."""
+        future: Future[RunResult] = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(self.wait([target], on_change=on_change, cancel=cancel))
+            except BaseException as error:  # noqa: BLE001 - handed to whoever awaits the future
+                future.set_exception(error)
+
+        threading.Thread(target=work, name=f"gate-{target.label()}", daemon=True).start()
+        return future
+
+    def close(self) -> None:
+        """Let the worker threads go (they are daemons: nothing waits for them)."""
+        self._executor.shutdown()
+
+
+#: `GateRun.shared`'s runs, by settings: one per process for each (policy, AWS settings).
+_SHARED: dict[tuple[WaitPolicy, AwsSettings], GateRun] = {}
+_SHARED_LOCK = threading.Lock()
+
+
 def wait_for_sync_jobs(
     targets: Sequence[Target],
     policy: WaitPolicy | None = None,
@@ -99,31 +195,8 @@ def wait_for_sync_jobs(
     Raises `GateConfigError` before any request when the run cannot start (no region, unknown profile).
     Never raises for what the service or the network does: that is in the verdicts.
     """
-    policy = policy or WaitPolicy()
-    aws = aws or AwsSettings()
-    cancel = cancel or threading.Event()
-    pool = pool or open_pool(aws, policy)
-    resolved = resolve_regions(targets, pool)
-    for region in sorted({region for _, region in resolved}):
-        pool.client(region)  # created here, on one thread: boto3 sessions are not thread-safe
-    clock = time.monotonic
-    sleep = interruptible_sleep(cancel, clock)
-    limiter = RateLimiter(policy.max_rps, clock)
-    probe = BotoProbe(pool, acquire=lambda: limiter.acquire(sleep))
-    executor = DaemonExecutor(max(1, min(policy.max_concurrency, len(resolved))))
+    run = GateRun(policy or WaitPolicy(), aws or AwsSettings(), pool=pool)
     try:
-        return Poller(
-            resolved,
-            policy,
-            probe,
-            clock=clock,
-            sleep=sleep,
-            executor=executor,
-            limiter=limiter,
-            rng=random.Random(),
-            on_change=on_change,
-            cancel=cancel,
-            settle_seconds=aws.read_timeout,
-        ).run()
+        return run.wait(targets, on_change=on_change, cancel=cancel)
     finally:
-        executor.shutdown()
+        run.close()

@@ -17,33 +17,20 @@ from __future__ import annotations
 
 import codecs
 import json
-import re
 from collections.abc import Sequence
 from typing import TextIO
 
-from validators.model import DEFAULT_SYNC_SOURCE, Target
+from validators import names
+from validators.model import Target
+from validators.names import DEFAULT_SYNC_SOURCE, check_region, check_sync_source, check_workspace_id
 from validators.sanitize import clean_text
 
-#: The service's pattern for a workspace ID (`GetSyncJob` `workspaceId`), matched in full.
-WORKSPACE_ID_PATTERN = r"[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+"
-WORKSPACE_ID_MAX = 128
-#: The service's pattern for a sync source (`syncSource`), matched in full.
-SYNC_SOURCE_PATTERN = r"[a-zA-Z_0-9]+"
-#: The sync sources TwinMaker supports (CreateSyncJob: "SITEWISE" is the only one). Anything else that
-#: matches the pattern is polled until the deadline without ever existing, so it is refused up front,
-#: as the Pulumi program's config and the policy pack refuse it.
-SUPPORTED_SYNC_SOURCES = frozenset({"SITEWISE"})
-#: An AWS region name: a partition prefix, one or more words, a number. Lenient on purpose, so that
-#: `us-gov-west-1`, `cn-north-1`, `us-isob-east-1` and `eusc-de-east-1` pass, and typos such as
-#: `eu-west`, `EU-WEST-1` or `eu_west_1` do not.
-REGION_PATTERN = r"[a-z]{2,8}(?:-[a-z]+)+-[0-9]{1,3}"
 #: Largest outputs file read (bytes; characters for stdin): real ones are a few kB.
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 
-# re.ASCII: `[0-9]` is already ASCII, but be explicit that no Unicode look-alike ever matches.
-_WORKSPACE_ID = re.compile(WORKSPACE_ID_PATTERN, re.ASCII)
-_SYNC_SOURCE = re.compile(SYNC_SOURCE_PATTERN, re.ASCII)
-_REGION = re.compile(REGION_PATTERN, re.ASCII)
+#: (workspace ID, sync source, region) keys of one item of each outputs file.
+_PULUMI_FIELDS = (names.JOB_WORKSPACE_ID, names.JOB_SYNC_SOURCE, names.JOB_REGION)
+_TERRAFORM_FIELDS = (names.TF_WORKSPACE_ID, names.TF_SYNC_SOURCE, names.TF_REGION)
 # `pulumi stack output --json` without `--show-secrets` prints a secret as this string.
 _PULUMI_SECRET = "[secret]"  # noqa: S105 (a placeholder Pulumi prints, not a password)
 
@@ -84,54 +71,22 @@ def _origin(option: str, source: str) -> str:
     return f"{option} {shown}"
 
 
-def _check_workspace_id(value: str) -> str | None:
-    """Why `value` is not a valid workspace ID, or None when it is."""
-    if not value:
-        return "must not be empty"
-    if len(value) > WORKSPACE_ID_MAX:
-        return f"is {len(value)} characters long, at most {WORKSPACE_ID_MAX} are allowed"
-    if not _WORKSPACE_ID.fullmatch(value):
-        return (
-            f"is not a workspace ID (letters, digits, '_' and '-', "
-            f"not starting with '-', ending with a letter or digit: {WORKSPACE_ID_PATTERN})"
-        )
-    return None
-
-
-def _check_sync_source(value: str) -> str | None:
-    """Why `value` is not a supported sync source, or None when it is."""
-    allowed = ", ".join(sorted(SUPPORTED_SYNC_SOURCES))
-    if not _SYNC_SOURCE.fullmatch(value):
-        return f"is not a sync source (letters, digits and '_' only); allowed values: {allowed}"
-    if value not in SUPPORTED_SYNC_SOURCES:
-        upper = " (sync sources are upper case)" if value.upper() in SUPPORTED_SYNC_SOURCES else ""
-        return f"is not a sync source the service supports{upper}; allowed values: {allowed}"
-    return None
-
-
-def check_region(value: str) -> str | None:
-    """Why `value` is not a region name, or None when it is."""
-    if not _REGION.fullmatch(value):
-        return "is not an AWS region name (such as eu-west-1)"
-    return None
-
-
 def targets_from_flags(workspace_ids: Sequence[str], sync_source: str) -> list[Target]:
     """One target per `--workspace-id`, all with `--sync-source` and the run's default region.
 
     Rule: each ID must fully match the service's pattern `[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+` and be
     1 to 128 characters (so a one-character ID, which the pattern cannot match, is refused as the
     service would refuse it); the sync source must be one the service supports
-    (`SUPPORTED_SYNC_SOURCES`). The sync source is checked
+    (`names.SUPPORTED_SYNC_SOURCES`). The sync source is checked
     even when no ID is given, since the option was still mistyped.
     Duplicates are kept (the gate drops them once regions are resolved).
     """
-    problem = _check_sync_source(sync_source)
+    problem = check_sync_source(sync_source)
     if problem:
         raise InputError(f"--sync-source {_quote(sync_source)} {problem}")
     targets: list[Target] = []
     for workspace_id in workspace_ids:
-        problem = _check_workspace_id(workspace_id)
+        problem = check_workspace_id(workspace_id)
         if problem:
             raise InputError(f"--workspace-id {_quote(workspace_id)} {problem}")
         targets.append(Target(workspace_id=workspace_id, sync_source=sync_source))
@@ -201,11 +156,11 @@ def _items(
         workspace_id = _string_field(item, at, id_key, origin, secrets)
         if workspace_id is None:
             raise InputError(f"{origin}: {at} has no {id_key}")
-        problem = _check_workspace_id(workspace_id)
+        problem = check_workspace_id(workspace_id)
         if problem:
             raise InputError(f"{origin}: {at}.{id_key} {_quote(workspace_id)} {problem}")
         sync_source = _string_field(item, at, source_key, origin, secrets) or DEFAULT_SYNC_SOURCE
-        problem = _check_sync_source(sync_source)
+        problem = check_sync_source(sync_source)
         if problem:
             raise InputError(f"{origin}: {at}.{source_key} {_quote(sync_source)} {problem}")
         region = _string_field(item, at, region_key, origin, secrets)
@@ -238,13 +193,10 @@ def read_pulumi_outputs(text: str, source: str = "-") -> list[Target]:
     """
     origin = _origin("--pulumi-outputs", source)
     document = _parse_json(text, origin, "pulumi stack output --json")
-    if isinstance(document, list):
-        return _items(document, "syncJobs", origin, ("workspaceId", "syncSource", "region"), True)
-    if not isinstance(document, dict):
-        raise InputError(f"{origin}: must be a JSON object of stack outputs, got {_json_type(document)}")
-    if "syncJobs" not in document:
-        raise InputError(f"{origin}: has no stack output syncJobs{_available(document)}")
-    return _items(document["syncJobs"], "syncJobs", origin, ("workspaceId", "syncSource", "region"), True)
+    jobs = (
+        document if isinstance(document, list) else _output(document, origin, names.SYNC_JOBS, "stack output")
+    )
+    return _items(jobs, names.SYNC_JOBS, origin, _PULUMI_FIELDS, True)
 
 
 def read_terraform_outputs(text: str, source: str = "-") -> list[Target]:
@@ -259,27 +211,34 @@ def read_terraform_outputs(text: str, source: str = "-") -> list[Target]:
     """
     origin = _origin("--terraform-outputs", source)
     document = _parse_json(text, origin, "terraform output -json")
-    fields = ("workspace_id", "sync_source", "region")
     if isinstance(document, list):
-        return _items(document, "sync_jobs", origin, fields, False)
-    if not isinstance(document, dict):
-        raise InputError(f"{origin}: must be a JSON object of outputs, got {_json_type(document)}")
-    if document and "sync_jobs" not in document and _is_job_map(document, fields[0]):
-        return _items(document, "sync_jobs", origin, fields, False, maps=True)
-    if "sync_jobs" not in document:
-        raise InputError(f"{origin}: has no output sync_jobs{_available(document)}")
-    output = document["sync_jobs"]
+        return _items(document, names.TF_SYNC_JOBS, origin, _TERRAFORM_FIELDS, False)
+    if isinstance(document, dict) and names.TF_SYNC_JOBS not in document and _is_job_map(document):
+        return _items(document, names.TF_SYNC_JOBS, origin, _TERRAFORM_FIELDS, False, maps=True)
+    output = _output(document, origin, names.TF_SYNC_JOBS, "output")
     if not isinstance(output, dict) or "value" not in output:
         raise InputError(
-            f'{origin}: sync_jobs must be an object with a "value", as `terraform output -json` prints it'
+            f"{origin}: {names.TF_SYNC_JOBS} must be an object with a "
+            '"value", as `terraform output -json` prints it'
         )
-    return _items(output["value"], "sync_jobs.value", origin, fields, False, maps=True)
+    return _items(output["value"], f"{names.TF_SYNC_JOBS}.value", origin, _TERRAFORM_FIELDS, False, maps=True)
 
 
-def _is_job_map(document: dict[str, object], id_key: str) -> bool:
-    """A `for_each` map printed on its own: every value an object with the workspace ID key (a full
-    `terraform output -json` document has objects with `value` instead)."""
-    return all(isinstance(v, dict) and id_key in v for v in document.values())
+def _is_job_map(document: dict[str, object]) -> bool:
+    """A `for_each` map printed on its own: not empty, every value an object with `workspace_id` (a
+    full `terraform output -json` document has objects with `value` instead)."""
+    return bool(document) and all(
+        isinstance(v, dict) and names.TF_WORKSPACE_ID in v for v in document.values()
+    )
+
+
+def _output(document: object, origin: str, name: str, kind: str) -> object:
+    """The output `name` of an outputs document (a JSON object of `kind`s, such as stack outputs)."""
+    if not isinstance(document, dict):
+        raise InputError(f"{origin}: must be a JSON object of {kind}s, got {_json_type(document)}")
+    if name not in document:
+        raise InputError(f"{origin}: has no {kind} {name}{_available(document)}")
+    return document[name]
 
 
 def _available(document: dict[str, object]) -> str:

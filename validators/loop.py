@@ -1,4 +1,4 @@
-"""Polling many targets: due-time order, one deadline, one shared request budget, bounded concurrency.
+"""Polling many targets: due-time order, one deadline, a request budget per region, bounded concurrency.
 
 The engine decides what to do next; the probe (boto3 adapter) and the executor carry it out. Clock,
 sleep, randomness and executor are constructor arguments, so tests run a whole fleet on a fake clock
@@ -27,16 +27,23 @@ from validators.decision import (
     advance,
     decide,
     decide_at_deadline,
-    decide_resources,
     needs_resource_listing,
 )
-from validators.durations import format_duration
 from validators.executor import Submitter
-from validators.model import JobResult, Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
+from validators.model import (
+    JobResult,
+    Outcome,
+    Reason,
+    ResourceError,
+    RunResult,
+    ServiceError,
+    StateChange,
+    Target,
+)
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
-from validators.ratelimit import RateLimiter
+from validators.ratelimit import RegionBudgets
 from validators.schedule import backoff_interval, next_due, poll_interval
+from validators.wait_settings import WaitPolicy
 
 #: Longest real-time wait for in-flight requests in one step, so a cancel is seen within a second.
 _WAIT_SLICE = 0.25
@@ -59,7 +66,33 @@ class _PollResult:
     observation: Observation
     listing: ResourceListing | None
     finished_at: float
-    started_at: float  # a throttle on a request started before the last back-off is not a new overshoot
+
+
+class _DueQueues:
+    """(due time, target index) heaps, one per region, since each region has its own budget: a region
+    whose budget is spent must not hold back another's due targets."""
+
+    def __init__(self) -> None:
+        self._heaps: dict[str, list[tuple[float, int]]] = {}
+
+    def __bool__(self) -> bool:
+        return any(self._heaps.values())
+
+    def push(self, region: str, when: float, index: int) -> None:
+        heapq.heappush(self._heaps.setdefault(region, []), (when, index))
+
+    def heads(self) -> list[tuple[float, str]]:
+        """The earliest due time of each region that has targets waiting."""
+        return [(heap[0][0], region) for region, heap in self._heaps.items() if heap]
+
+    def pop(self, region: str) -> int:
+        return heapq.heappop(self._heaps[region])[1]
+
+    def drain(self) -> list[tuple[float, str, int]]:
+        """Everything still waiting, earliest first; the queues are empty after."""
+        items = sorted((when, region, index) for region, heap in self._heaps.items() for when, index in heap)
+        self._heaps.clear()
+        return items
 
 
 @dataclass
@@ -73,11 +106,9 @@ class _Tracked:
     requests: int = 0
     errors_in_row: int = 0
     arn: str | None = None
-    job_error: ServiceError | None = None  # the job's status.error, as last read
-    api_error: ServiceError | None = None  # the last error an API call raised
     resource_errors: tuple[ResourceError, ...] = ()
     truncated: bool = False
-    note: str = ""
+    reason: Reason | None = None  # the last reason to wait that was reported (on_change)
     workspace_checked: bool = False  # one GetWorkspace per target, at its first not-found
     result: JobResult | None = None
 
@@ -94,21 +125,23 @@ class Poller:
         clock: Callable[[], float],
         sleep: Callable[[float], object],
         executor: Submitter,
-        limiter: RateLimiter | None = None,
+        budgets: RegionBudgets | None = None,
         rng: random.Random | None = None,
         on_change: Callable[[StateChange], None] | None = None,
         cancel: threading.Event | None = None,
         settle_seconds: float = 10.0,
     ) -> None:
-        """`targets` pairs each target with its resolved region. `settle_seconds` is how long requests
-        still in flight at the deadline may take (one request timeout) before their targets expire."""
+        """`targets` pairs each target with its resolved region; each region spends its own budget of
+        `budgets` (which the probe also feeds with what each HTTP attempt met: retries, throttling).
+        `settle_seconds` is how long requests still in flight at the deadline may take (one request
+        timeout) before their targets expire."""
         self._tracked = [_Tracked(target, region) for target, region in targets]
         self._policy = policy
         self._probe = probe
         self._clock = clock
         self._sleep = sleep
         self._executor = executor
-        self._limiter = limiter or RateLimiter(policy.max_rps, clock)
+        self._budgets = budgets or RegionBudgets(policy.max_rps, clock)
         self._rng = rng or random.Random()
         self._on_change = on_change or (lambda change: None)
         self._cancel = cancel or threading.Event()
@@ -121,8 +154,10 @@ class Poller:
     def run(self) -> RunResult:
         self._start = self._clock()
         self._deadline = self._start + self._policy.timeout
-        # (due time, index): every target is due at once; the shared budget spreads the first polls.
-        due: list[tuple[float, int]] = [(self._start, i) for i in range(len(self._tracked))]
+        # Every target is due at once; each region's budget spreads its first polls.
+        due = _DueQueues()
+        for index, tracked in enumerate(self._tracked):
+            due.push(tracked.region, self._start, index)
         in_flight: dict[Future[_PollResult], int] = {}
         while (due or in_flight) and not self._cancel.is_set():
             self._harvest(in_flight, due)
@@ -141,19 +176,24 @@ class Poller:
             requests=sum(t.requests for t in self._tracked),
         )
 
-    def _dispatch(
-        self, due: list[tuple[float, int]], in_flight: dict[Future[_PollResult], int], now: float
-    ) -> float:
-        """Start polls in due-time order while there is concurrency and budget; return when to wake."""
+    def _dispatch(self, due: _DueQueues, in_flight: dict[Future[_PollResult], int], now: float) -> float:
+        """Start polls in due-time order (across regions) while there is concurrency and budget in the
+        target's region; return when to wake."""
         wake_at = self._deadline
-        while due and len(in_flight) < self._policy.max_concurrency:
-            when, index = due[0]
+        spent: set[str] = set()  # regions whose budget has no token left now
+        while len(in_flight) < self._policy.max_concurrency:
+            heads = [head for head in due.heads() if head[1] not in spent]
+            if not heads:
+                break
+            when, region = min(heads)
             if when > now + TIME_EPSILON:
                 return min(wake_at, when)
-            delay = self._limiter.reserve()
+            delay = self._budgets.of(region).reserve()
             if delay > 0:
-                return min(wake_at, now + delay)
-            heapq.heappop(due)
+                spent.add(region)
+                wake_at = min(wake_at, now + delay)
+                continue
+            index = due.pop(region)
             in_flight[self._submit(index)] = index
         return wake_at
 
@@ -167,19 +207,23 @@ class Poller:
             # At least a microsecond, so a float clock always moves on (no livelock one ulp short).
             self._sleep(max(pause, TIME_EPSILON))
 
-    def _harvest(self, in_flight: dict[Future[_PollResult], int], due: list[tuple[float, int]]) -> None:
+    def _harvest(self, in_flight: dict[Future[_PollResult], int], due: _DueQueues) -> None:
         for future in [f for f in in_flight if f.done()]:
             index = in_flight.pop(future)
             next_time = self._absorb(index, future.result())
             if next_time is not None:
-                heapq.heappush(due, (next_time, index))
+                due.push(self._tracked[index].region, next_time, index)
 
-    def _last_look(self, due: list[tuple[float, int]], in_flight: dict[Future[_PollResult], int]) -> None:
-        """At the deadline: one last look for each pending target the budget allows at once; requests in
-        flight get at most one request timeout to answer; whatever is left expires."""
-        for _, index in sorted(due):
-            if len(in_flight) >= self._policy.max_concurrency or self._limiter.reserve() > 0:
+    def _last_look(self, due: _DueQueues, in_flight: dict[Future[_PollResult], int]) -> None:
+        """At the deadline: one last look for each pending target its region's budget allows at once;
+        requests in flight get at most one request timeout to answer; whatever is left expires."""
+        spent: set[str] = set()
+        for _, region, index in due.drain():
+            if len(in_flight) >= self._policy.max_concurrency:
                 break
+            if region in spent or self._budgets.of(region).reserve() > 0:
+                spent.add(region)
+                continue
             in_flight[self._submit(index)] = index
         settle_until = self._clock() + self._settle
         while in_flight and not self._cancel.is_set():
@@ -193,20 +237,19 @@ class Poller:
             if not in_flight or remaining <= 0:
                 break
             wait_futures(list(in_flight), timeout=min(remaining, _WAIT_SLICE), return_when=FIRST_COMPLETED)
-        due.clear()
 
     def _finish_undecided(self) -> None:
         """Targets without a verdict when the loop ends: interrupted on cancel, else expired."""
         for tracked in self._tracked:
             if tracked.result is None:
                 if self._cancel.is_set():
-                    self._settle_verdict(tracked, Outcome.INTERRUPTED, self._clock())
+                    self._settle_verdict(tracked, Verdict(Outcome.INTERRUPTED), self._clock())
                 else:
                     self._expire(tracked)
 
     def _expire(self, tracked: _Tracked) -> None:
-        outcome = decide_at_deadline(tracked.progress, polled=tracked.polls > 0)
-        self._settle_verdict(tracked, outcome, self._clock())
+        verdict = decide_at_deadline(tracked.progress, polled=tracked.polls > 0)
+        self._settle_verdict(tracked, verdict, self._clock())
 
     # -- one poll (worker thread) ---------------------------------------------------------------------
 
@@ -218,9 +261,8 @@ class Poller:
     def _poll(self, index: int, check_workspace: bool = False) -> _PollResult:
         """GetSyncJob, then the resource listing when the verdict needs it, or, at a target's first
         not-found, one GetWorkspace. Runs on a worker thread and touches nothing shared but the probe
-        (and, through it, the thread-safe budget)."""
+        (and, through it, the thread-safe budgets)."""
         tracked = self._tracked[index]
-        started = self._clock()
         try:
             observation = self._probe.get_sync_job(tracked.target, tracked.region)
             if check_workspace and observation.kind is ObservationKind.NOT_FOUND:
@@ -233,7 +275,7 @@ class Poller:
         except Exception as exc:  # noqa: BLE001 - a bug or an unforeseen failure: retried, then reported
             error = ServiceError(type(exc).__name__, str(exc))
             observation, listing = Observation(ObservationKind.TRANSIENT, error=error), None
-        return _PollResult(observation, listing, self._clock(), started)
+        return _PollResult(observation, listing, self._clock())
 
     def _check_workspace(self, tracked: _Tracked, observation: Observation) -> Observation:
         """A sync job that is not found in a workspace that is not found either is a typo or a deleted
@@ -262,28 +304,21 @@ class Poller:
         tracked.polls += 1
         if obs.kind is ObservationKind.NOT_FOUND:
             tracked.workspace_checked = True
+        # Counted for the report only: the probe charged botocore's retries to the budget as they went
+        # out, and told it of each throttled attempt (validators.throttling).
         tracked.requests += obs.requests + (poll.listing.requests if poll.listing else 0)
-        self._limiter.charge(obs.requests - 1)  # botocore's own retries spent the quota too
-        if obs.throttled:
-            self._limiter.on_throttled(sent_at=poll.started_at)
-        else:
-            self._limiter.on_success()
         previous = tracked.progress.last_state
-        decision = decide(obs, tracked.progress, self._policy, now=now, deadline=self._deadline)
-        tracked.progress = advance(tracked.progress, obs, now=now)
+        decision = decide(
+            obs, tracked.progress, self._policy, now=now, deadline=self._deadline, listing=poll.listing
+        )
+        tracked.progress = advance(tracked.progress, obs, now=now, listing=poll.listing)
         if obs.kind is ObservationKind.STATE:
             tracked.arn = obs.arn or tracked.arn
-            tracked.job_error = obs.error
-        elif obs.error is not None:
-            tracked.api_error = obs.error
-        if isinstance(decision, Verdict) and poll.listing is not None:
+        if poll.listing is not None:
             tracked.resource_errors = poll.listing.errors
             tracked.truncated = poll.listing.truncated
-            decision = decide_resources(decision, poll.listing)
-            if poll.listing.failure is not None and poll.listing.failure.error is not None:
-                tracked.api_error = poll.listing.failure.error
         if isinstance(decision, Verdict):
-            self._settle_verdict(tracked, decision.outcome, now, previous)
+            self._settle_verdict(tracked, decision, now, previous)
             return None
         return self._reschedule(tracked, decision, previous, now)
 
@@ -297,13 +332,16 @@ class Poller:
         else:
             pause = poll_interval(now - self._start, self._policy, draw)
         state = tracked.progress.last_state
-        # A line when the state changes, or when a new reason to wait appears; not when an error clears,
-        # nor again for the same error, so a flaky endpoint does not print a line per poll.
-        new_note = bool(decision.note) and decision.note != tracked.note
-        if state != previous or new_note or tracked.polls == 1:
-            tracked.note = decision.note
+        # A change when the state changes, or when a new reason to wait appears (reasons compared as
+        # data: kind and code); not when an error clears, nor again for the same reason, so a flaky
+        # endpoint does not print a line per poll.
+        new_reason = decision.reason is not None and decision.reason != tracked.reason
+        if state != previous or new_reason or tracked.polls == 1:
+            tracked.reason = decision.reason
             self._on_change(
-                StateChange(tracked.target, state, previous, now - self._start, tracked.polls, decision.note)
+                StateChange(
+                    tracked.target, state, previous, now - self._start, tracked.polls, decision.reason
+                )
             )
         limit = self._deadline
         if tracked.progress.not_found_since is not None:
@@ -319,40 +357,26 @@ class Poller:
                 limit = min(limit, unreachable_at)
         return next_due(now, pause, limit)
 
-    def _hint(self, tracked: _Tracked, outcome: Outcome, now: float) -> str:
-        """What to check when requests reached nothing: the error alone names only the URL."""
-        since = tracked.progress.unreached_since
-        if outcome is not Outcome.UNREACHABLE or since is None:
-            return ""
-        return (
-            f"no request reached the service for {format_duration(now - since)}; check the region "
-            f"({tracked.region}), the endpoint URL (--endpoint-url, AWS_ENDPOINT_URL_IOTTWINMAKER, "
-            "AWS_ENDPOINT_URL), a VPC endpoint for iottwinmaker, or a proxy (HTTPS_PROXY, NO_PROXY)"
-        )
-
     def _settle_verdict(
-        self, tracked: _Tracked, outcome: Outcome, now: float, previous: str | None = None
+        self, tracked: _Tracked, verdict: Verdict, now: float, previous: str | None = None
     ) -> None:
-        """Freeze a target's verdict, with the service's reason where the outcome has one. `previous` is
-        the state before the observation that decided it (the verdict line shows the transition)."""
-        if outcome in (Outcome.ERROR, Outcome.UNEXPECTED_STATE, Outcome.RESOURCE_ERRORS):
-            error = tracked.job_error
-        elif outcome in (Outcome.DENIED, Outcome.INVALID, Outcome.NOT_FOUND, Outcome.UNREACHABLE):
-            error = tracked.api_error
-        else:
-            error = None
+        """Freeze a target's verdict (its error chosen by the decision). `previous` is the state before
+        the observation that decided it (the verdict line shows the transition). An `unreachable` target
+        whose requests reached no endpoint keeps how long that lasted (reports say what to check)."""
+        since = tracked.progress.unreached_since
+        unreached = verdict.outcome is Outcome.UNREACHABLE and since is not None
         tracked.result = JobResult(
             target=tracked.target,
-            outcome=outcome,
+            outcome=verdict.outcome,
             state=tracked.progress.last_state,
-            error=error,
+            error=verdict.error,
             arn=tracked.arn,
             polls=tracked.polls,
             elapsed_seconds=now - self._start,
             resource_errors=tracked.resource_errors,
             region=tracked.region,
             resource_errors_truncated=tracked.truncated,
-            hint=self._hint(tracked, outcome, now),
+            unreached_seconds=now - since if unreached and since is not None else None,
         )
         self._on_change(
             StateChange(
@@ -361,7 +385,6 @@ class Poller:
                 previous if previous is not None else tracked.progress.last_state,
                 now - self._start,
                 tracked.polls,
-                note=outcome.value,
                 result=tracked.result,
             )
         )

@@ -1,16 +1,17 @@
 """The gate's vocabulary: sync-job states, outcomes, exit codes, targets and verdicts.
 
 Everything here is a plain value. The state and error-code sets mirror the `iottwinmaker` service model
-(botocore `service-2.json`: `SyncJobState`, `ErrorCode`, `SyncResourceState`); anything the service sends
-that is not in them is kept as a string, never rejected, so a newer API cannot crash the gate.
+(botocore `service-2.json`: `SyncJobState`); error codes (`ErrorCode`: today's 8, older SDKs know only 5)
+and anything else the service sends are kept as strings, never rejected, so a newer API cannot crash the
+gate.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-DEFAULT_SYNC_SOURCE = "SITEWISE"
+from validators.names import DEFAULT_SYNC_SOURCE
 
 
 class SyncJobState(StrEnum):
@@ -30,23 +31,9 @@ TARGET_STATES: frozenset[str] = frozenset({SyncJobState.ACTIVE})
 #: States that end the wait as a failure with the service's reason.
 FAILURE_STATES: frozenset[str] = frozenset({SyncJobState.ERROR})
 
-#: `ErrorCode` from the service model (today's 8; older SDKs know only 5). Unknown codes pass through.
-KNOWN_ERROR_CODES: frozenset[str] = frozenset(
-    {
-        "VALIDATION_ERROR",
-        "INTERNAL_FAILURE",
-        "SYNC_INITIALIZING_ERROR",
-        "SYNC_CREATING_ERROR",
-        "SYNC_PROCESSING_ERROR",
-        "SYNC_DELETING_ERROR",
-        "PROCESSING_ERROR",
-        "COMPOSITE_COMPONENT_FAILURE",
-    }
-)
-
 
 class Outcome(StrEnum):
-    """A target's verdict, as the contract's outcome table names it."""
+    """A target's verdict, as docs/gate.md ("Outcomes and exit codes") names it."""
 
     ACTIVE = "active"
     ERROR = "error"
@@ -61,7 +48,7 @@ class Outcome(StrEnum):
 
 
 class ExitStatus(IntEnum):
-    """The process exit codes of `python -m validators wait` (contract: "Outcomes and exit codes")."""
+    """The process exit codes of `python -m validators wait` (docs/gate.md, "Outcomes and exit codes")."""
 
     OK = 0
     FAILED = 1
@@ -86,7 +73,8 @@ OUTCOME_EXIT: dict[Outcome, ExitStatus] = {
     Outcome.INTERRUPTED: ExitStatus.SIGINT,
 }
 
-#: The contract's order of severity for the run's exit code: 1 before 4 before 3 before 0.
+#: The order of severity for the run's exit code: 1 before 4 before 3 before 0 (docs/gate.md,
+#: "Outcomes and exit codes").
 _EXIT_SEVERITY: tuple[ExitStatus, ...] = (
     ExitStatus.FAILED,
     ExitStatus.CANNOT_JUDGE,
@@ -168,7 +156,9 @@ class JobResult:
     resource_errors: tuple[ResourceError, ...] = ()
     region: str | None = None
     resource_errors_truncated: bool = False
-    hint: str = ""  # what to check next, when the gate knows more than the error says (unreachable)
+    # `unreachable` because no request reached an endpoint: for how long (`reports.common.unreached_hint`
+    # turns it into what to check: region, endpoint URL, VPC endpoint, proxy).
+    unreached_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -179,7 +169,6 @@ class RunResult:
     elapsed_seconds: float
     interrupted_by: ExitStatus | None = None
     requests: int = 0
-    extra: dict[str, object] = field(default_factory=dict)
     report_errors: tuple[str, ...] = ()  # reports asked for but not written (a path, a full disk)
 
     @property
@@ -198,12 +187,32 @@ class RunResult:
         return worst_outcome([j.outcome for j in self.jobs])
 
 
+class Waiting(StrEnum):
+    """Why a target is still waiting although the last poll did not show its state moving on."""
+
+    NOT_VISIBLE_YET = "not_visible_yet"  # ResourceNotFoundException within the not-found grace
+    RETRYING = "retrying"  # a transient failure: throttling, 5xx, a timeout, a reset, an unreadable body
+    # a transient failure in which no request reached an endpoint (refused, DNS, connect timeout, proxy):
+    # the run of these ends the target `unreachable` after `--unreachable-after`
+    UNREACHED = "unreached"
+    LISTING_RETRYING = "listing_retrying"  # ACTIVE, but listing its sync resources failed transiently
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A reason to keep waiting, as data: what kind, and the code that caused it (the service's error
+    code, or the name of the botocore exception). Reports turn it into words."""
+
+    waiting: Waiting
+    code: str = ""
+
+
 @dataclass(frozen=True)
 class StateChange:
     """A target's state changed (or it reached a verdict): one line of text output, one progress tick.
 
-    `state` is the job's state as last read (`None` while nothing could be read); `note` says why
-    when there is no state to show ("not visible yet", "throttled, retrying").
+    `state` is the job's state as last read (`None` while nothing could be read); `reason` says why it
+    is still waiting when there is news to tell besides the state (not visible yet, retrying after ...).
     """
 
     target: Target
@@ -211,5 +220,5 @@ class StateChange:
     previous: str | None
     elapsed_seconds: float
     polls: int
-    note: str = ""
+    reason: Reason | None = None
     result: JobResult | None = None  # set when this change is the target's verdict

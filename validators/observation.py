@@ -30,23 +30,12 @@ class Observation:
     state: str | None = None
     error: ServiceError | None = None
     arn: str | None = None
-    throttled: bool = False  # the service (or botocore's retries on the way) reported throttling
     requests: int = 1  # HTTP requests this read cost, botocore's own retries included
     # TRANSIENT only: no request got as far as an answer (connection refused, DNS, connect timeout,
     # proxy): the endpoint itself is in doubt, not just the service's mood (see `unreachable_after`).
     unreached: bool = False
     # NOT_FOUND only: GetWorkspace says the workspace does not exist either, so no grace can help.
     workspace_missing: bool = False
-
-    @property
-    def note(self) -> str:
-        """A few words for people when there is no state to show."""
-        if self.kind is ObservationKind.NOT_FOUND:
-            return "workspace not found" if self.workspace_missing else "not visible yet"
-        if self.kind is ObservationKind.TRANSIENT:
-            reason = self.error.code if self.error else "transient error"
-            return f"retrying after {reason}"
-        return ""
 
 
 @dataclass(frozen=True)

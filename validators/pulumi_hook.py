@@ -5,32 +5,34 @@ job's outputs. The hook waits with the gate library and raises unless the job is
 ends in ERROR fails the deployment (with Pulumi CLI >= 3.238; older CLIs only print a warning) and
 the error says which job, the service's code and message, and which resources failed.
 
-This is the only module of `validators` that imports Pulumi; nothing else here imports it, so the CLI
+This module and `pulumi_stack_gate.py` are the only ones of `validators` that import Pulumi, so the CLI
 never pays for (or needs) the Pulumi SDK. Hooks never run on preview (`on_dry_run=False`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import pulumi
 
 from validators.aws_settings import AwsSettings
-from validators.model import DEFAULT_SYNC_SOURCE, JobResult, Outcome, RunResult, Target
-from validators.policy import WaitPolicy
+from validators.model import JobResult, Outcome, RunResult, StateChange, Target
+from validators.names import DEFAULT_SYNC_SOURCE
+from validators.reports.common import resource_text, unreached_hint
 from validators.reports.heartbeat import narrate
 from validators.sanitize import safe_text
+from validators.wait_settings import WaitPolicy
+from validators.waiter import Waiter
 
 HOOK_NAME = "twinmaker-sync-gate"
 SYNC_JOB_TYPE = "aws-native:iottwinmaker:SyncJob"
 #: Failing resources listed in the error; the rest are counted. A deploy log is not a report.
 MAX_LISTED_RESOURCES = 10
 
-#: The gate library's entry point, injectable so tests can script verdicts without AWS.
-Waiter = Callable[[list[Target], WaitPolicy, AwsSettings], RunResult]
 HookCallback = Callable[[pulumi.ResourceHookArgs], Awaitable[None]]
 
 _OUTCOME_TEXT: dict[Outcome, str] = {
@@ -54,6 +56,33 @@ class SyncJobGateError(Exception):
         self.result = result
 
 
+#: Set to stop every gate wait of this program at once: what a Ctrl-C of the process that hosts the
+#: program does (`local_cloud.run`), so an interrupted update ends within seconds.
+PROGRAM_CANCEL = threading.Event()
+
+
+def shared_waiter() -> Waiter:
+    """The program's real waits: every hook (and the stack-level gate) of one `pulumi up` waits on this
+    process's one `GateRun` for its settings, so they share one boto3 session and one request budget
+    (`gateMaxRps`, per region) instead of one each; `PROGRAM_CANCEL` stops them all."""
+
+    def wait(
+        targets: Sequence[Target],
+        policy: WaitPolicy | None = None,
+        *,
+        aws: AwsSettings | None = None,
+        on_change: Callable[[StateChange], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RunResult:
+        # Imported when a wait starts, so building the program (and its tests under mocks) needs no boto3.
+        from validators.gate import GateRun  # noqa: PLC0415
+
+        run = GateRun.shared(policy or WaitPolicy(), aws or AwsSettings())
+        return run.wait(targets, on_change=on_change, cancel=cancel or PROGRAM_CANCEL)
+
+    return wait
+
+
 def logged_wait(
     log: Callable[[str], None],
     *,
@@ -65,12 +94,21 @@ def logged_wait(
     and heartbeats while a job sits in one state (`pulumi up` shows them as the stack's info lines, so
     a long CREATING is not a silent step in CI). `clock` and `tick_wait` are for tests."""
 
-    def wait(targets: list[Target], policy: WaitPolicy, aws: AwsSettings) -> RunResult:
-        # Imported here so that building the hook (at program start, and under mocks) needs no boto3.
-        from validators.gate import wait_for_sync_jobs  # noqa: PLC0415
+    def wait(targets: Sequence[Target], policy: WaitPolicy | None = None, **options: Any) -> RunResult:
+        """A `Waiter`: the options (`aws`, `on_change`, `cancel`) go on to the real one."""
+        real = shared_waiter()
+        on_change: Callable[[StateChange], None] | None = options.pop("on_change", None)
+
+        def run(tell: Callable[[StateChange], None]) -> RunResult:
+            def both(change: StateChange) -> None:
+                tell(change)
+                if on_change is not None:
+                    on_change(change)
+
+            return real(targets, policy, on_change=both, **options)
 
         return narrate(
-            lambda on_change: wait_for_sync_jobs(targets, policy, aws=aws, on_change=on_change),
+            run,
             targets,
             lambda line: log(f"{HOOK_NAME}: {line}"),
             first=heartbeat,
@@ -79,11 +117,6 @@ def logged_wait(
         )
 
     return wait
-
-
-def _default_wait(targets: list[Target], policy: WaitPolicy, aws: AwsSettings) -> RunResult:
-    # pulumi.log without a resource logs synchronously (a gRPC call), so it is safe from the wait's threads.
-    return logged_wait(pulumi.log.info)(targets, policy, aws)
 
 
 def failure_message(result: JobResult, check_resources: bool, urn: str | None = None) -> str:
@@ -106,15 +139,11 @@ def failure_message(result: JobResult, check_resources: bool, urn: str | None = 
         shown = result.resource_errors[:MAX_LISTED_RESOURCES]
         more = len(result.resource_errors) - len(shown)
         lines.append(f"  Resources in ERROR ({len(result.resource_errors)}):")
-        lines.extend(
-            f"    - {safe_text(r.resource_type)} {safe_text(r.external_id or r.resource_id)}: "
-            f"{safe_text(r.code)}: {safe_text(r.message)}"
-            for r in shown
-        )
+        lines.extend(f"    - {resource_text(r)}" for r in shown)
         if more > 0 or result.resource_errors_truncated:
             lines.append("    - ... more; list them all with the command below")
-    if result.hint:
-        lines.append(f"  {safe_text(result.hint, 400)}")
+    if hint := unreached_hint(result):
+        lines.append(f"  {hint}")
     region_flag = f" --region {region}" if region else ""
     lines.append(
         "  Inspect: twinmaker-gate wait "
@@ -153,13 +182,15 @@ def make_gate_callback(
     wait: Waiter | None = None,
 ) -> HookCallback:
     """The hook body: wait for the created job, return on ACTIVE, raise `SyncJobGateError` otherwise."""
-    waiter = wait or _default_wait
 
     async def gate(args: pulumi.ResourceHookArgs) -> None:
         target = target_from_hook_args(args, aws.region)
+        # Tests inject a scripted `wait`. pulumi.log without a resource logs synchronously (a gRPC
+        # call), so it is safe from the wait's threads.
+        waiter = wait or logged_wait(pulumi.log.info)
         # The wait blocks for minutes; on a thread it leaves the program's event loop free, so the
         # engine can go on with other resources and other jobs' hooks run concurrently.
-        result = await asyncio.to_thread(waiter, [target], policy, aws)
+        result = await asyncio.to_thread(waiter, [target], policy, aws=aws)
         job = result.jobs[0]
         if job.outcome is not Outcome.ACTIVE:
             raise SyncJobGateError(job, failure_message(job, policy.check_resources, args.urn))

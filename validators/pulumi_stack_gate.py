@@ -25,22 +25,15 @@ import pulumi
 
 from validators.aws_settings import AwsSettings
 from validators.model import Outcome, RunResult, StateChange, Target
-from validators.policy import WaitPolicy
-from validators.pulumi_hook import HOOK_NAME, failure_message
+from validators.pulumi_hook import HOOK_NAME, failure_message, shared_waiter
 from validators.reports.heartbeat import narrate
 from validators.sanitize import safe_text
+from validators.wait_settings import WaitPolicy
+from validators.waiter import Waiter
 
 #: How the program gates its sync jobs (config `gateMode`): one wait for the stack, or a hook per job.
 GATE_MODES = ("stack", "hook")
 DEFAULT_GATE_MODE = "stack"
-
-#: wait(targets, policy, aws, on_change) -> RunResult; the real one polls AWS, tests script it.
-StackWaiter = Callable[[list[Target], WaitPolicy, AwsSettings, Callable[[StateChange], None]], RunResult]
-
-
-#: Set to stop the program's gate run at once (its jobs end `interrupted`): what a Ctrl-C of the
-#: process that hosts the program does (`local_cloud.run`), so the update ends within seconds.
-CANCEL = threading.Event()
 
 
 class SyncJobsFailedError(pulumi.RunError):
@@ -54,15 +47,6 @@ class GatedJob:
     resource: pulumi.CustomResource
     workspace_id: pulumi.Input[str]
     sync_source: pulumi.Input[str]
-
-
-def _real_wait(
-    targets: list[Target], policy: WaitPolicy, aws: AwsSettings, on_change: Callable[[StateChange], None]
-) -> RunResult:
-    # Imported here so that building the program (and its tests under mocks) needs no boto3.
-    from validators.gate import wait_for_sync_jobs  # noqa: PLC0415
-
-    return wait_for_sync_jobs(targets, policy, aws=aws, on_change=on_change, cancel=CANCEL)
 
 
 def _in_daemon_thread(function: Callable[[], RunResult]) -> asyncio.Future[RunResult]:
@@ -107,7 +91,7 @@ def gate_stack(
     policy: WaitPolicy,
     aws: AwsSettings,
     *,
-    wait: StackWaiter | None = None,
+    wait: Waiter | None = None,
     heartbeat: float = 30.0,
 ) -> pulumi.Output[list[dict[str, Any]]]:
     """Waits for every job in one gate run; the Output resolves to one `{workspaceId, syncSource,
@@ -116,7 +100,7 @@ def gate_stack(
     resolves to `[]` and polls nothing."""
     if not jobs or pulumi.runtime.is_dry_run():
         return pulumi.Output.from_input([])
-    waiter = wait or _real_wait
+    waiter = wait or shared_waiter()
     identities = pulumi.Output.all(
         *[pulumi.Output.all(job.workspace_id, job.sync_source, job.resource.urn) for job in jobs]
     )
@@ -141,7 +125,7 @@ def gate_stack(
                 on_change(change)
                 status(change)
 
-            return waiter(targets, policy, aws, both)
+            return waiter(targets, policy, aws=aws, on_change=both)
 
         started = time.monotonic()
         result = await _in_daemon_thread(

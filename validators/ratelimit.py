@@ -1,8 +1,12 @@
-"""One request budget for the whole run: a token bucket whose rate backs off when the service throttles.
+"""The run's request budget: a token bucket per region whose rate backs off when the service throttles.
+
+TwinMaker's quotas are per account and region, so a run whose targets span regions keeps one bucket per
+region (`RegionBudgets`), each at `--max-rps`: a throttled eu-west-1 never slows us-east-1 down.
 
 The clock is injected; the bucket never sleeps itself. `reserve()` answers "go now" (and spends a token)
-or "wait this long", so the scheduler can decide what to do meanwhile. Thread-safe, because the rare
-paged ListSyncResources calls spend from the same budget on worker threads (`acquire`).
+or "wait this long", so the scheduler can decide what to do meanwhile. Thread-safe, because worker
+threads spend from it too: the paged ListSyncResources calls (`acquire`), and botocore's own retries and
+throttled attempts, which `validators.throttling` reports as they happen (`charge`, `on_throttled`).
 
 How the run backs off: one
 overshoot draws many 429s at once (every request in flight, and botocore's own retries of them), so only
@@ -104,3 +108,22 @@ class RateLimiter:
             gain = self.max_rate * self._recover_per_second * max(0.0, now - self._recovered_at)
             self._recovered_at = now
             self.rate = min(self.max_rate, self.rate + gain)
+
+
+class RegionBudgets:
+    """One `RateLimiter` per region, each at `rate`, made on first use (thread-safe)."""
+
+    def __init__(self, rate: float, clock: Callable[[], float], **options: float) -> None:
+        self.rate = rate
+        self.clock = clock
+        self._options = options  # `burst`, `recover_per_second`, as RateLimiter takes them
+        self._budgets: dict[str, RateLimiter] = {}
+        self._lock = threading.Lock()
+
+    def of(self, region: str) -> RateLimiter:
+        """The budget of `region`."""
+        with self._lock:
+            budget = self._budgets.get(region)
+            if budget is None:
+                budget = self._budgets[region] = RateLimiter(self.rate, self.clock, **self._options)
+            return budget

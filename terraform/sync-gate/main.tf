@@ -38,7 +38,7 @@ resource "terraform_data" "gate" {
   provisioner "local-exec" {
     # No shell: `interpreter` is the argv of the gate itself and `command` its last argument, so every
     # ID and option reaches the gate as one literal argument and nothing is ever parsed as shell syntax
-    # (no quoting to get wrong, and it works the same on Windows). The job's own region comes after
+    # (no quoting to get wrong, no /bin/sh or cmd.exe in between). The job's own region comes after
     # gate_options, so it wins over a `--region` there (argparse keeps an option's last value).
     interpreter = concat(
       [var.gate_command, "wait"],

@@ -187,11 +187,20 @@ class TofuProject:
         return self.run("init", "-input=false", "-no-color", f"-backend-config=path={self.state}", check=True)
 
     def set_jobs(
-        self, jobs: Mapping[str, Mapping[str, Any]], gate_options: Sequence[str] | None = None
+        self,
+        jobs: Mapping[str, Mapping[str, Any]],
+        gate_options: Sequence[str] | None = None,
+        gate_command: str | None = None,
     ) -> None:
-        """The root module's inputs: `jobs` by name (workspace_id, sync_source, region, sync_role)."""
-        options = self.gate_options if gate_options is None else list(gate_options)
-        self.var_file.write_text(json.dumps({"jobs": jobs, "gate_options": options}), encoding="utf-8")
+        """The root module's inputs: `jobs` by name (workspace_id, sync_source, region, sync_role), and
+        the module's gate_options and gate_command (default: the module's own, twinmaker-gate)."""
+        inputs: dict[str, Any] = {
+            "jobs": jobs,
+            "gate_options": self.gate_options if gate_options is None else list(gate_options),
+        }
+        if gate_command is not None:
+            inputs["gate_command"] = gate_command
+        self.var_file.write_text(json.dumps(inputs), encoding="utf-8")
 
     def plan(self, *extra: str) -> Run:
         return self.run("plan", "-input=false", "-no-color", f"-var-file={self.var_file}", *extra)
@@ -210,15 +219,17 @@ class TofuProject:
     def state_list(self) -> list[str]:
         return self.run("state", "list", check=True).stdout.split()
 
-    def create_jobs(self, timelines: Mapping[str, str]) -> None:
-        """Create (or replace) the workspace -> timeline sync jobs on the endpoint.
+    def create_jobs(self, timelines: Mapping[str, str], regions: Mapping[str, str] | None = None) -> None:
+        """Create (or replace) the workspace -> timeline sync jobs on the endpoint, each in its region
+        from `regions` (default us-east-1).
 
         The first jobs' timelines start at the gates' first request (the endpoint's clock stands still
         until then), so the gates see every state however long `apply` takes to reach them. Jobs
         created later start at once: by the time their gate looks, they may have their verdict.
         """
         for workspace_id, timeline in timelines.items():
-            self.endpoint.add_sync_job({"workspaceId": workspace_id, "timeline": timeline})
+            region = (regions or {}).get(workspace_id, REGION)
+            self.endpoint.add_sync_job({"workspaceId": workspace_id, "timeline": timeline, "region": region})
         self.clock.arm()
 
     def gate_requests(self) -> int:

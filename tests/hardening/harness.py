@@ -1,24 +1,22 @@
 """Shared helpers for the hardening tests: run the CLI in-process, and judge what it printed.
 
-`run_gate` calls `validators.cli.main` exactly as `python -m validators wait` does, with stdout and
-stderr captured, and fails the test on any traceback. The `*_clean` checks say what "safe to show"
+`run_gate` runs the CLI in-process (`tests.gate_run.run_cli`: stdout and stderr captured, any
+traceback fails the test). The `*_clean` checks say what "safe to show"
 means for each output (see the README's "Failure modes").
 """
 
 from __future__ import annotations
 
-import io
-import json
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from validators.cli import Waiter, main
+from tests.gate_run import GateRun, run_cli
 from validators.gate import wait_for_sync_jobs
+from validators.waiter import Waiter
 
 #: Fast waiting for tests: polls every 50-100 ms, short deadline, a budget that never gets in the way.
 FAST = ("--min-interval", "0.05", "--max-interval", "0.1", "--max-rps", "200")
@@ -28,38 +26,6 @@ FAST = ("--min-interval", "0.05", "--max-interval", "0.1", "--max-rps", "200")
 _UNSAFE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp", "Cs")
 
 
-@dataclass
-class GateRun:
-    """What one CLI run produced."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def doc(self) -> dict[str, Any]:
-        """The `--output json` document (stdout must be exactly one JSON document)."""
-        parsed: dict[str, Any] = json.loads(self.stdout)
-        return parsed
-
-    @property
-    def job(self) -> dict[str, Any]:
-        """The only job of a one-target JSON run."""
-        jobs: list[dict[str, Any]] = self.doc["jobs"]
-        assert len(jobs) == 1, jobs
-        return jobs[0]
-
-    @property
-    def everything(self) -> str:
-        return self.stdout + self.stderr
-
-
-def assert_no_traceback(*texts: str) -> None:
-    for text in texts:
-        assert "Traceback (most recent call last)" not in text, text[-3000:]
-        assert "Exception ignored" not in text, text[-3000:]
-
-
 def run_gate(
     argv: Sequence[str],
     *,
@@ -67,18 +33,7 @@ def run_gate(
     waiter: Waiter = wait_for_sync_jobs,
 ) -> GateRun:
     """`python -m validators wait ARGV` in this process (botocore still reads `os.environ`)."""
-    stdout, stderr = io.StringIO(), io.StringIO()
-    code = main(
-        ["wait", *argv],
-        stdin=io.StringIO(""),
-        stdout=stdout,
-        stderr=stderr,
-        environ={} if environ is None else environ,
-        waiter=waiter,
-    )
-    run = GateRun(code, stdout.getvalue(), stderr.getvalue())
-    assert_no_traceback(run.stdout, run.stderr)
-    return run
+    return run_cli(argv, environ=environ, waiter=waiter)
 
 
 def unsafe_characters(text: str, *, allow: str = "\n") -> list[str]:

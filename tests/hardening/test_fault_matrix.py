@@ -1,7 +1,7 @@
 """The fault matrix: every fault the network and the service can produce, through the whole CLI
 (`validators.cli.main`, in-process, `--endpoint-url` on the local endpoint, `--output json`).
 
-Each test names its fault and asserts the contract's outcome, the exit code and the JSON `error`, and
+Each test names its fault and asserts the outcome docs/gate.md names, the exit code and the JSON `error`, and
 (through `run_gate`) that no traceback reached stdout or stderr. Transient faults are injected on a job
 that is ACTIVE underneath, so a gate that ignored the fault would wrongly pass.
 """
@@ -22,8 +22,8 @@ from tests.hardening.harness import FAST, GateRun, at, run_gate, scenario_job
 from twinmaker_local import Endpoint
 from validators.aws_settings import AwsSettings
 from validators.gate import wait_for_sync_jobs
-from validators.model import RunResult, StateChange, Target
-from validators.policy import WaitPolicy
+from validators.model import RunResult, StateChange, Target, Waiting
+from validators.wait_settings import WaitPolicy
 
 pytestmark = pytest.mark.http
 
@@ -54,22 +54,22 @@ def gate(ep: Endpoint | str, workspace: str, *extra: str, waiter: Any = wait_for
 
 
 def assert_verdict(run: GateRun, outcome: str, code: int, error_code: str | None) -> None:
-    assert (run.job["outcome"], run.code, run.doc["exitCode"]) == (outcome, code, code), run.stderr
-    assert run.doc["outcome"] == outcome
+    assert (run.job()["outcome"], run.code, run.document["exitCode"]) == (outcome, code, code), run.stderr
+    assert run.document["outcome"] == outcome
     if error_code is None:
-        assert run.job["error"] is None, run.job["error"]
+        assert run.job()["error"] is None, run.job()["error"]
     else:
-        assert run.job["error"] is not None, run.stderr
-        assert run.job["error"]["code"] == error_code, run.job["error"]
+        assert run.job()["error"] is not None, run.stderr
+        assert run.job()["error"]["code"] == error_code, run.job()["error"]
     assert run.stderr.rstrip().splitlines()[-1].startswith(f"result: {outcome}")
 
 
-# -- faults that persist: the contract's outcome, never a pass ------------------------------------------
+# -- faults that persist: the documented outcome, never a pass ------------------------------------------
 
 
 @dataclass(frozen=True)
 class Fault:
-    """One row of the matrix: the rules in force, the target, and what the contract says follows."""
+    """One row of the matrix: the rules in force, the target, and what docs/gate.md says follows."""
 
     rules: list[dict[str, Any]]
     workspace: str
@@ -128,13 +128,13 @@ def test_access_denied_ends_the_target_at_once(ep: Endpoint) -> None:
     ep.set_faults([{"kind": "deny"}])
     run = gate(ep, "ws-active", "--timeout", "30", *FAST)
     assert_verdict(run, "denied", 4, "AccessDeniedException")
-    assert (run.job["polls"], ep.stats.total) == (1, 1)
-    assert "is not authorized to perform: iottwinmaker:GetSyncJob" in run.job["error"]["message"]
+    assert (run.job()["polls"], ep.stats.total) == (1, 1)
+    assert "is not authorized to perform: iottwinmaker:GetSyncJob" in run.job()["error"]["message"]
 
 
 def test_newer_api_state_passes_through_as_sent(ep: Endpoint) -> None:
     run = gate(ep, "ws-future-state", *SHORT)
-    assert run.job["state"] == "SUSPENDED_FOR_MAINTENANCE"
+    assert run.job()["state"] == "SUSPENDED_FOR_MAINTENANCE"
     assert "SUSPENDED_FOR_MAINTENANCE" in run.stderr
 
 
@@ -142,7 +142,7 @@ def test_huge_error_message_is_kept_in_json_and_capped_for_people(ep: Endpoint) 
     ep.set_faults([{"kind": "wrong-shape", "variant": "huge-message", "size": 100_000}])
     run = gate(ep, "ws-error", *SHORT)
     assert_verdict(run, "error", 1, "SYNC_CREATING_ERROR")
-    assert run.job["error"]["message"] == "x" * 100_000  # the document keeps the service's words
+    assert run.job()["error"]["message"] == "x" * 100_000  # the document keeps the service's words
     assert "x" * 600 not in run.stderr  # people get a capped line
     assert max(len(line) for line in run.stderr.splitlines()) < 2000
 
@@ -222,10 +222,12 @@ def advance_after(ep: Endpoint, seen: Callable[[StateChange], bool], seconds: fl
 
 def test_not_found_within_the_grace_is_waited_out(ep: Endpoint) -> None:
     ep.add_sync_job(scenario_job("ws-late", at(0, "ACTIVE"), notFound=[[0, 30]]))
-    waiter = advance_after(ep, lambda change: change.note == "not visible yet", 31)
+    waiter = advance_after(
+        ep, lambda change: change.reason is not None and change.reason.waiting is Waiting.NOT_VISIBLE_YET, 31
+    )
     run = gate(ep, "ws-late", "--timeout", "10", "--not-found-grace", "5", *FAST, waiter=waiter)
     assert_verdict(run, "active", 0, None)
-    assert run.job["polls"] >= 2
+    assert run.job()["polls"] >= 2
     assert "not visible yet" in run.stderr
 
 
@@ -239,7 +241,7 @@ def test_job_that_flips_to_deleting_is_unexpected_state(ep: Endpoint) -> None:
     waiter = advance_after(ep, lambda change: change.state == "CREATING", 61)
     run = gate(ep, "ws-doomed", "--timeout", "10", *FAST, waiter=waiter)
     assert_verdict(run, "unexpected_state", 1, None)
-    assert run.job["state"] == "DELETING"
+    assert run.job()["state"] == "DELETING"
     assert "CREATING -> DELETING" in run.stderr
 
 
@@ -280,7 +282,7 @@ def test_bad_credentials_are_denied_at_once(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", key)
     run = gate(ep, "ws-active", "--timeout", "30", *FAST)
     assert_verdict(run, "denied", 4, error_code)
-    assert (run.job["polls"], ep.stats.total) == (1, 1)
+    assert (run.job()["polls"], ep.stats.total) == (1, 1)
 
 
 def test_no_credentials_anywhere_is_denied_without_a_request(
@@ -311,4 +313,4 @@ def _closed_port() -> int:
 def test_nothing_listening_is_unreachable(aws_env: None) -> None:
     run = gate(f"http://127.0.0.1:{_closed_port()}", "ws-active", *SHORT)
     assert_verdict(run, "unreachable", 4, "EndpointConnectionError")
-    assert run.job["polls"] >= 2  # retried until the deadline, never ended early
+    assert run.job()["polls"] >= 2  # retried until the deadline, never ended early

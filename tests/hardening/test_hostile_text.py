@@ -85,7 +85,7 @@ def test_json_and_github_actions_outputs_are_clean(ep: Endpoint, tmp_path: Path)
     assert run.code == 1
     # stdout: exactly one document, plain printable ASCII, the service's words kept exactly.
     assert run.stdout.isascii() and unsafe_characters(run.stdout) == []
-    jobs = {job["workspaceId"]: job for job in run.doc["jobs"]}
+    jobs = {job["workspaceId"]: job for job in run.document["jobs"]}
     assert jobs["ws-hostile"]["error"] == {"code": HOSTILE_CODE, "message": HOSTILE_MESSAGE}
     assert jobs["ws-state"]["state"] == HOSTILE_STATE
     assert jobs["ws-state"]["outcome"] == "unexpected_state"  # a state that merely contains ACTIVE

@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fakes import FakeClock, simulated_poller
-from validators.decision import KeepWaiting, Progress, Verdict, decide, decide_resources
+from validators.decision import KeepWaiting, Progress, Verdict, decide, needs_resource_listing
 from validators.model import PENDING_STATES, Outcome, ResourceError, ServiceError, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
+from validators.wait_settings import WaitPolicy
 
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -42,8 +42,9 @@ def observations(draw: st.DrawFn) -> Observation:
         ObservationKind.DENIED: "AccessDeniedException",
         ObservationKind.INVALID: "ValidationException",
     }[kind]
-    throttled = kind is ObservationKind.TRANSIENT and draw(st.booleans())
-    return Observation(kind, error=ServiceError(code, "m"), throttled=throttled)
+    if kind is ObservationKind.TRANSIENT:
+        code = draw(st.sampled_from(["ThrottlingException", "InternalServerException"]))
+    return Observation(kind, error=ServiceError(code, "m"))
 
 
 @st.composite
@@ -86,17 +87,16 @@ def test_decision_says_active_only_for_an_active_state_and_always_decides_at_the
     resource_errors: int,
 ) -> None:
     progress = Progress(last_state, not_found_since, read_anything)
-    decision = decide(obs, progress, policy, now=now, deadline=deadline)
-    if decision == Verdict(Outcome.ACTIVE):
+    listing = None
+    if needs_resource_listing(obs, policy):
+        listing = ResourceListing(errors=(ResourceError("ASSET", "e", "r", "C", "m"),) * resource_errors)
+    decision = decide(obs, progress, policy, now=now, deadline=deadline, listing=listing)
+    if isinstance(decision, Verdict) and decision.outcome is Outcome.ACTIVE:
         assert obs.kind is ObservationKind.STATE and obs.state == "ACTIVE"
+        assert listing is None or resource_errors == 0
     if now >= deadline:
         assert isinstance(decision, Verdict), decision
-    if isinstance(decision, Verdict):
-        listing = ResourceListing(errors=(ResourceError("ASSET", "e", "r", "C", "m"),) * resource_errors)
-        refined = decide_resources(decision, listing)
-        if refined == Verdict(Outcome.ACTIVE):
-            assert decision.outcome is Outcome.ACTIVE and resource_errors == 0
-    else:
+    if not isinstance(decision, Verdict):
         assert isinstance(decision, KeepWaiting)
 
 

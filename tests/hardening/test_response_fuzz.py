@@ -26,7 +26,7 @@ from validators.aws_settings import AwsSettings
 from validators.decision import Progress, Verdict, decide
 from validators.model import Outcome, Target
 from validators.observation import ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
+from validators.wait_settings import WaitPolicy
 
 pytestmark = pytest.mark.http
 

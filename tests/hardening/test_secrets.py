@@ -111,7 +111,7 @@ def test_network_errors_quoting_the_endpoint_url_leak_no_password(
     run, files = run_everywhere(
         with_password(ep.url), "json", tmp_path, "--workspace-id", "ws-a", "--timeout", "0.3"
     )
-    assert (run.code, run.job["outcome"]) == (4, "unreachable")
+    assert (run.code, run.job()["outcome"]) == (4, "unreachable")
     assert_no_canary(run.stdout, run.stderr, files)
 
 
@@ -121,8 +121,8 @@ def test_nothing_listening_at_a_url_with_a_password_leaks_nothing(canary_env: No
         port = sock.getsockname()[1]
     url = f"http://deployer:{PASSWORD}@127.0.0.1:{port}"
     run, files = run_everywhere(url, "json", tmp_path, "--workspace-id", "ws-a", "--timeout", "0.3")
-    assert (run.code, run.job["error"]["code"]) == (4, "EndpointConnectionError")
-    assert "[REDACTED]@127.0.0.1" in run.job["error"]["message"]
+    assert (run.code, run.job()["error"]["code"]) == (4, "EndpointConnectionError")
+    assert "[REDACTED]@127.0.0.1" in run.job()["error"]["message"]
     assert_no_canary(run.stdout, run.stderr, files)
 
 
@@ -199,7 +199,7 @@ def test_a_server_echoing_the_signed_request_headers_leaks_nothing(
     echo_server.mode = mode  # type: ignore[attr-defined]
     url = with_password(f"http://127.0.0.1:{echo_server.server_address[1]}")
     run, files = run_everywhere(url, "json", tmp_path, "--workspace-id", "ws-a", "--timeout", "5")
-    assert (run.code, run.job["outcome"]) == (code, outcome)
-    message = run.job["error"]["message"]
+    assert (run.code, run.job()["outcome"]) == (code, outcome)
+    message = run.job()["error"]["message"]
     assert "Authorization" in message and "X-Amz-Security-Token" in message  # it really was echoed
     assert_no_canary(run.stdout, run.stderr, files)

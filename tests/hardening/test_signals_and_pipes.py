@@ -23,7 +23,8 @@ from typing import Any
 
 import pytest
 
-from tests.hardening.harness import FAST, assert_junit_clean, assert_no_traceback, at, scenario_job
+from tests.gate_run import assert_no_traceback
+from tests.hardening.harness import FAST, assert_junit_clean, at, scenario_job
 from twinmaker_local import Endpoint
 
 pytestmark = pytest.mark.http

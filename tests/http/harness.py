@@ -7,8 +7,6 @@ Every run is checked for the one thing no run may ever do: print a traceback.
 
 from __future__ import annotations
 
-import io
-import json
 import os
 import queue
 import socket
@@ -18,12 +16,11 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from tests.gate_run import GateRun, assert_no_traceback, run_cli
 from twinmaker_local import Endpoint
-from validators.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -37,48 +34,15 @@ FAST = ("--min-interval", "0.05", "--max-interval", "0.2", "--timeout", "5", "--
 WallEndpoint = Callable[[Mapping[str, Any]], Endpoint]
 
 
-@dataclass(frozen=True)
-class GateRun:
-    """What one run of the gate left behind: exit code and both streams."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def document(self) -> dict[str, Any]:
-        """The `--output json` document: stdout must hold exactly one JSON value."""
-        parsed: dict[str, Any] = json.loads(self.stdout)
-        return parsed
-
-    def job(self, workspace_id: str) -> dict[str, Any]:
-        """The document's `jobs` entry for `workspace_id` (exactly one must exist)."""
-        found: list[dict[str, Any]] = [j for j in self.document["jobs"] if j["workspaceId"] == workspace_id]
-        assert len(found) == 1, f"{workspace_id}: {len(found)} jobs in {self.stdout}"
-        return found[0]
-
-
-def assert_no_traceback(*streams: str) -> None:
-    for text in streams:
-        assert "Traceback" not in text, text
-        assert 'File "' not in text, text
-
-
 def run_gate(url: str | None, *args: str, stdin: str = "", fast: bool = True) -> GateRun:
     """`main(["wait", ...])` in this process, with real boto3 clients against `url` (None: no
     `--endpoint-url`). Credentials and region come from the environment (the `aws_env` fixture)."""
-    argv = ["wait"]
+    argv: list[str] = []
     if url is not None:
         argv += ["--endpoint-url", url, "--region", REGION]
     if fast:
         argv += FAST
-    argv += list(args)
-    out, err = io.StringIO(), io.StringIO()
-    # environ={}: no GITHUB_ACTIONS annotations or TERM games, whatever machine runs the tests.
-    code = main(argv, stdin=io.StringIO(stdin), stdout=out, stderr=err, environ={})
-    run = GateRun(code, out.getvalue(), err.getvalue())
-    assert_no_traceback(run.stdout, run.stderr)
-    return run
+    return run_cli([*argv, *args], stdin=stdin)
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.http.harness import ROOT, LineReader, assert_no_traceback, junit
+from tests.gate_run import assert_no_traceback
+from tests.http.harness import ROOT, LineReader, junit
 from twinmaker_local.demo import SCENARIO, expected_verdicts, judge
 from twinmaker_local.scenario import load_scenario
 
@@ -107,9 +108,14 @@ def test_demo_exits_0_when_the_gate_reaches_the_scripted_verdicts(demo_run: Demo
     ]
     assert table[3].split() == ["plant-c-assembly", "active", "active", "ok"]
     assert any(line.startswith("  The gate exited with code 1 because one sync job failed") for line in lines)
-    assert any(
-        "250ac477... (PROCESSING_ERROR), ff66b420... (COMPOSITE_COMPONENT_FAILURE)" in line for line in lines
-    )
+    assert any("the gate listed its 2 failing assets (under the summary above" in line for line in lines)
+    # ... where the gate's one resource formatter shows them (reports.common.resource_text).
+    everything = (demo_run.stdout + demo_run.stderr).splitlines()
+    listed = [line.strip() for line in everything if line.startswith("    ENTITY ")]
+    assert [(r.split()[1][:8], r.split(": ")[1]) for r in listed] == [
+        ("250ac477", "PROCESSING_ERROR"),
+        ("ff66b420", "COMPOSITE_COMPONENT_FAILURE"),
+    ]
     assert lines[-1] == (
         "demo OK: the gate reached every scripted verdict, so the demo exits 0 (the gate itself exited 1)."
     )

@@ -1,5 +1,6 @@
-"""Every outcome of the contract's table, reached through the CLI (`validators.cli.main` in this process)
-with real boto3 clients talking HTTP to the local endpoint: exit code, JSON document, JUnit report, text.
+"""Every outcome of the table in docs/gate.md ("Outcomes and exit codes"), reached through the CLI
+(`validators.cli.main` in this process) with real boto3 clients talking HTTP to the local endpoint: exit
+code, JSON document, JUnit report, text.
 
 Timelines run on the wall clock in fractions of a second; the gate polls every 0.05-0.2 s.
 """

@@ -15,7 +15,13 @@ T = TypeVar("T")
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
+    # Not asyncio.run: it leaves the thread without a current event loop, which Pulumi's mocks in
+    # later tests (tests/program) expect to find.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
 
 
 def urn(token: str, name: str, stack: str = "dev") -> str:

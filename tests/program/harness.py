@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import runpy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,7 +170,7 @@ def stack_config(**keys: Any) -> dict[str, str]:
     return config
 
 
-def _all_active(targets: list[Target], _policy: Any, _aws: Any, _on_change: Any) -> RunResult:
+def _all_active(targets: Sequence[Target], _policy: Any = None, **_options: Any) -> RunResult:
     """The stack gate's waiter under mocks: every job ACTIVE at once (mocks have no service to poll,
     as hooks never run under mocks); the real waits are proven on the engine (tests/e2e)."""
     GATED.extend(targets)
@@ -183,7 +184,7 @@ GATED: list[Target] = []
 def load_program(config: dict[str, str]) -> ProgramRun:
     """Reset the runtime, install the mocks and config, run `__main__.py` once, return what it did."""
     GATED.clear()
-    pulumi_stack_gate._real_wait = _all_active  # type: ignore[assignment]
+    pulumi_stack_gate.shared_waiter = lambda: _all_active  # type: ignore[assignment,return-value]
     set_root_resource(None)  # type: ignore[arg-type]  # a fresh root stack for this run
     mocks = FakeAws()
     monitor = RecordingMonitor(mocks)

@@ -162,6 +162,8 @@ def test_pulumi_yaml_declares_every_key_with_a_description() -> None:
         "gateEnabled",
         "gateTimeout",
         "gateCheckResources",
+        "gateMode",
+        "gateMaxRps",
         "protect",
         "retainOnDelete",
     }
@@ -174,6 +176,9 @@ def test_pulumi_yaml_declares_every_key_with_a_description() -> None:
     assert "type" not in declared["gateTimeout"]
     assert parse_duration(declared["gateTimeout"]["default"]) == defaults.gate.timeout
     assert declared["gateCheckResources"]["default"] is defaults.gate.check_resources
+    assert declared["gateMode"]["default"] == defaults.gate.mode
+    assert float(declared["gateMaxRps"]["default"]) == defaults.gate.max_rps
+    assert "type" not in declared["gateMaxRps"]  # Pulumi config types have no decimal number
     assert declared["protect"]["default"] is defaults.protect
     assert declared["retainOnDelete"]["default"] is defaults.retain_on_delete
     assert declared["tags"]["default"] == defaults.tags

@@ -9,24 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 import pytest
 
 import validators.gate
+import validators.pulumi_hook
 from tests.program.harness import GATED, REGION, ProgramRun, load_program, stack_config
 from twinmaker_local import running_endpoint
 from validators.aws_settings import AwsSettings
 from validators.model import JobResult, Outcome, ResourceError, RunResult, ServiceError, Target
-from validators.policy import WaitPolicy
 from validators.pulumi_hook import (
     HOOK_NAME,
     SYNC_JOB_TYPE,
     SyncJobGateError,
-    Waiter,
     make_gate_callback,
 )
+from validators.wait_settings import WaitPolicy
+from validators.waiter import Waiter
 
 pytestmark = pytest.mark.program
 
@@ -63,8 +64,16 @@ class ScriptedWaiter:
         self.calls: list[tuple[list[Target], WaitPolicy, AwsSettings]] = []
         self.outcome, self.state, self.result = outcome, state, result
 
-    def __call__(self, targets: list[Target], policy: WaitPolicy, aws: AwsSettings) -> RunResult:
-        self.calls.append((targets, policy, aws))
+    def __call__(
+        self,
+        targets: Sequence[Target],
+        policy: WaitPolicy | None = None,
+        *,
+        aws: AwsSettings | None = None,
+        **_: Any,
+    ) -> RunResult:
+        assert policy is not None and aws is not None
+        self.calls.append((list(targets), policy, aws))
         job = JobResult(targets[0], self.outcome, self.state, elapsed_seconds=42.4, **self.result)
         return RunResult(jobs=(job,), elapsed_seconds=42.5)
 
@@ -105,9 +114,7 @@ def test_hook_gets_the_policy_and_region_from_config(
 ) -> None:
     """The program's own hook object, called with a job's outputs, hands the gate the configured policy."""
     waiter = ScriptedWaiter(Outcome.ACTIVE, "ACTIVE")
-    monkeypatch.setattr(
-        validators.gate, "wait_for_sync_jobs", lambda t, p, *, aws, on_change=None: waiter(list(t), p, aws)
-    )
+    monkeypatch.setattr(validators.pulumi_hook, "shared_waiter", lambda: waiter)
     run_async(run.namespace["gate_hook"].callback(hook_args("plant_b")))
     [(targets, policy, aws)] = waiter.calls
     assert targets == [Target("plant_b", "SITEWISE", REGION)]
@@ -152,8 +159,8 @@ def test_error_job_raises_with_code_message_and_failing_resources() -> None:
             "TwinMaker sync job plant-a/SITEWISE in eu-west-1 ended in ERROR (state ERROR, after 42s).",
             "  Service error SYNC_PROCESSING_ERROR: Sync job finished with errors: 2 of 7 resources failed.",
             "  Resources in ERROR (2):",
-            "    - ENTITY asset-1: PROCESSING_ERROR: property 'Temp' has type STRUCT",
-            "    - COMPONENT_TYPE model-9: PROCESSING_ERROR: too many properties",
+            "    - ENTITY asset-1 (id res-1): PROCESSING_ERROR: property 'Temp' has type STRUCT",
+            "    - COMPONENT_TYPE - (id model-9): PROCESSING_ERROR: too many properties",
             "  Inspect: twinmaker-gate wait --workspace-id plant-a --sync-source SITEWISE --region eu-west-1",
             "  The sync job stays in the stack; fix the cause, then re-create it with `pulumi up --replace "
             "'urn:pulumi:test::twinmaker-sync::aws-native:iottwinmaker:SyncJob::plant-a-sync-job'`.",
@@ -172,7 +179,7 @@ def test_resource_errors_on_an_active_job_fail_the_strict_gate() -> None:
         SyncJobGateError, match=r"is ACTIVE, but some of its resources are in ERROR"
     ) as caught:
         run_async(gate(waiter, check_resources=True)(hook_args()))
-    assert "    - ENTITY a1: PROCESSING_ERROR: bad" in str(caught.value)
+    assert "    - ENTITY a1 (id r1): PROCESSING_ERROR: bad" in str(caught.value)
     assert "--region eu-west-1 --check-resources" in str(caught.value)
 
 
@@ -332,7 +339,8 @@ def test_real_gate_fails_an_error_job_on_the_local_endpoint(local_aws: Any) -> N
     message = str(caught.value)
     assert message.startswith("TwinMaker sync job line-bad/SITEWISE in us-east-1 ended in ERROR (state ERROR")
     assert "  Service error SYNC_PROCESSING_ERROR: 1 of 2 resources failed to sync." in message
-    assert "    - ENTITY asset-7: PROCESSING_ERROR: property 'Zone' is a STRUCT" in message
+    [listed] = [line for line in message.splitlines() if line.startswith("    - ENTITY asset-7 (id ")]
+    assert listed.endswith("): PROCESSING_ERROR: property 'Zone' is a STRUCT")
 
 
 # --------------------------------------------------------------------------- what the hook logs
@@ -356,17 +364,16 @@ def test_the_hook_logs_changes_and_heartbeats_as_the_cli_does(monkeypatch: pytes
             return True
         return False
 
-    def fake_gate(
-        targets: list[Target], policy: WaitPolicy, *, aws: AwsSettings, on_change: Any
-    ) -> RunResult:
+    def fake_gate(targets: Sequence[Target], policy: WaitPolicy | None = None, **options: Any) -> RunResult:
+        on_change = options["on_change"]
         on_change(StateChange(targets[0], "CREATING", None, 0.0, 1))
         started.set()
         assert done.wait(5)
         job = JobResult(targets[0], Outcome.ACTIVE, "ACTIVE", polls=9, elapsed_seconds=70.0)
-        on_change(StateChange(targets[0], "ACTIVE", "CREATING", 70.0, 9, "active", job))
+        on_change(StateChange(targets[0], "ACTIVE", "CREATING", 70.0, 9, result=job))
         return RunResult(jobs=(job,), elapsed_seconds=70.0)
 
-    monkeypatch.setattr(validators.gate, "wait_for_sync_jobs", fake_gate)
+    monkeypatch.setattr(validators.pulumi_hook, "shared_waiter", lambda: fake_gate)
     lines: list[str] = []
     waiter = logged_wait(lines.append, clock=lambda: now[0], tick_wait=tick_wait)
     run_async(gate(waiter)(hook_args()))

@@ -29,14 +29,7 @@ ARN = "arn:aws:iottwinmaker:eu-west-1:123456789012:workspace/plant-a/sync-job/SI
 TARGET = Target("plant-a")
 
 
-@pytest.fixture(autouse=True)
-def offline_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_IOTTWINMAKER", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+pytestmark = pytest.mark.usefixtures("aws_env")  # dummy credentials; no AWS config is read
 
 
 def client_error(code: str, status: int, message: str = "m", retries: int = 0) -> bexc.ClientError:
@@ -48,38 +41,36 @@ def client_error(code: str, status: int, message: str = "m", retries: int = 0) -
 
 
 @pytest.mark.parametrize(
-    ("exc", "kind", "throttled"),
+    ("exc", "kind"),
     [
-        (client_error("ResourceNotFoundException", 404), ObservationKind.NOT_FOUND, False),
-        (client_error("AccessDeniedException", 403), ObservationKind.DENIED, False),
-        (client_error("UnrecognizedClientException", 403), ObservationKind.DENIED, False),
-        (client_error("ExpiredTokenException", 403), ObservationKind.DENIED, False),
-        (client_error("InvalidSignatureException", 403), ObservationKind.DENIED, False),
-        (client_error("SomethingForbidden", 403), ObservationKind.DENIED, False),
-        (client_error("ValidationException", 400), ObservationKind.INVALID, False),
-        (client_error("ConflictException", 409), ObservationKind.INVALID, False),
-        (client_error("ThrottlingException", 429), ObservationKind.TRANSIENT, True),
-        (client_error("ServiceQuotaExceededException", 402), ObservationKind.TRANSIENT, True),
-        (client_error("InternalServerException", 500), ObservationKind.TRANSIENT, False),
-        (client_error("503", 503), ObservationKind.TRANSIENT, False),
-        (client_error("BrandNewServerFault", 502), ObservationKind.TRANSIENT, False),
-        (bexc.NoCredentialsError(), ObservationKind.DENIED, False),
+        (client_error("ResourceNotFoundException", 404), ObservationKind.NOT_FOUND),
+        (client_error("AccessDeniedException", 403), ObservationKind.DENIED),
+        (client_error("UnrecognizedClientException", 403), ObservationKind.DENIED),
+        (client_error("ExpiredTokenException", 403), ObservationKind.DENIED),
+        (client_error("InvalidSignatureException", 403), ObservationKind.DENIED),
+        (client_error("SomethingForbidden", 403), ObservationKind.DENIED),
+        (client_error("ValidationException", 400), ObservationKind.INVALID),
+        (client_error("ConflictException", 409), ObservationKind.INVALID),
+        (client_error("ThrottlingException", 429), ObservationKind.TRANSIENT),
+        (client_error("ServiceQuotaExceededException", 402), ObservationKind.TRANSIENT),
+        (client_error("InternalServerException", 500), ObservationKind.TRANSIENT),
+        (client_error("503", 503), ObservationKind.TRANSIENT),
+        (client_error("BrandNewServerFault", 502), ObservationKind.TRANSIENT),
+        (bexc.NoCredentialsError(), ObservationKind.DENIED),
         (
             bexc.PartialCredentialsError(provider="env", cred_var="AWS_SECRET_ACCESS_KEY"),
             ObservationKind.DENIED,
-            False,
         ),
-        (bexc.EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), ObservationKind.TRANSIENT, False),
-        (bexc.ConnectionClosedError(endpoint_url="http://x"), ObservationKind.TRANSIENT, False),
-        (bexc.ReadTimeoutError(endpoint_url="http://x"), ObservationKind.TRANSIENT, False),
-        (ResponseParserError("not json"), ObservationKind.TRANSIENT, False),
+        (bexc.EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), ObservationKind.TRANSIENT),
+        (bexc.ConnectionClosedError(endpoint_url="http://x"), ObservationKind.TRANSIENT),
+        (bexc.ReadTimeoutError(endpoint_url="http://x"), ObservationKind.TRANSIENT),
+        (ResponseParserError("not json"), ObservationKind.TRANSIENT),
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v),
 )
-def test_every_failure_becomes_an_observation(exc: Exception, kind: ObservationKind, throttled: bool) -> None:
+def test_every_failure_becomes_an_observation(exc: Exception, kind: ObservationKind) -> None:
     observation = observation_from_exception(exc)
     assert observation.kind is kind
-    assert observation.throttled is throttled
     assert observation.error is not None and observation.error.code
 
 
@@ -243,8 +234,6 @@ def test_retries_are_botocores_standard_mode_with_bounded_timeouts() -> None:
     config = client_config(AwsSettings(), 8)
     assert config.retries == {"mode": "standard", "total_max_attempts": 3}
     assert (config.connect_timeout, config.read_timeout) == (5.0, 10.0)
-    assert client_config(AwsSettings(retry_mode="legacy"), 8).retries["mode"] == "standard"
-    assert client_config(AwsSettings(retry_mode="adaptive"), 8).retries["mode"] == "adaptive"
 
 
 def test_one_client_per_region_shared_across_threads() -> None:

@@ -11,14 +11,15 @@ import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from validators import cli
+from validators import cli, cli_environment
 from validators.aws_settings import AwsSettings
 from validators.cli import main
 from validators.model import JobResult, Outcome, RunResult, ServiceError, StateChange, Target
-from validators.policy import WaitPolicy
+from validators.wait_settings import WaitPolicy
 
 
 @pytest.fixture(autouse=True)
@@ -46,14 +47,10 @@ class FakeWaiter:
         self.before = before
 
     def __call__(
-        self,
-        targets: Sequence[Target],
-        policy: WaitPolicy | None = None,
-        *,
-        aws: AwsSettings | None = None,
-        on_change: Callable[[StateChange], None] | None = None,
-        cancel: threading.Event | None = None,
+        self, targets: Sequence[Target], policy: WaitPolicy | None = None, **options: Any
     ) -> RunResult:
+        """The `validators.waiter.Waiter` protocol; the CLI passes every option."""
+        aws, on_change, cancel = options["aws"], options["on_change"], options["cancel"]
         assert policy is not None and aws is not None and on_change is not None and cancel is not None
         self.calls.append((list(targets), policy, aws))
         if self.before:
@@ -67,7 +64,7 @@ class FakeWaiter:
             )
             error = ServiceError("SYNC_CREATING_ERROR", self.message) if outcome is Outcome.ERROR else None
             job = JobResult(target, outcome, state, error, polls=3, elapsed_seconds=4.0, region=target.region)
-            on_change(StateChange(target, state, None, 4.0, 3, outcome.value, job))
+            on_change(StateChange(target, state, None, 4.0, 3, result=job))
             jobs.append(job)
         return RunResult(tuple(jobs), elapsed_seconds=4.5)
 
@@ -380,7 +377,8 @@ def test_a_target_naming_the_default_region_is_the_same_target_as_one_without() 
 def test_a_second_signal_later_stops_at_once_without_waiting_for_the_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(cli._Signals, "ESCALATE_AFTER", 0.0)  # "later" without a real second of waiting
+    # "later" without a real second of waiting
+    monkeypatch.setattr(cli_environment.Signals, "ESCALATE_AFTER", 0.0)
 
     def twice() -> None:
         os.kill(os.getpid(), signal.SIGINT)  # the first: cancel, the run winds down

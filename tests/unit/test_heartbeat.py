@@ -7,15 +7,21 @@ import itertools
 import pytest
 
 from tests.fakes import FakeClock
-from validators.model import JobResult, Outcome, StateChange, Target
+from validators.model import JobResult, Outcome, Reason, StateChange, Target, Waiting
 from validators.reports.heartbeat import Heartbeat, Ticker
 
 A, B, C = Target("plant-a"), Target("plant-b"), Target("plant-c")
 
 
-def change(target: Target, state: str | None, at: float, note: str = "", verdict: Outcome | None = None):
+def change(
+    target: Target,
+    state: str | None,
+    at: float,
+    reason: Reason | None = None,
+    verdict: Outcome | None = None,
+) -> StateChange:
     result = JobResult(target, verdict, state) if verdict is not None else None
-    return StateChange(target, state, None, at, 1, note, result)
+    return StateChange(target, state, None, at, 1, reason, result)
 
 
 def ticks(heartbeat: Heartbeat, clock: FakeClock, until: float, step: float = 1.0) -> list[tuple[float, str]]:
@@ -43,7 +49,7 @@ def test_a_line_per_group_of_waiting_jobs_with_state_and_how_long() -> None:
     clock = FakeClock(start=0.0)
     heartbeat = Heartbeat([A, B, C], start=0.0)
     heartbeat.observe(change(A, "CREATING", 0), 0.0)
-    heartbeat.observe(change(B, None, 0, note="not visible yet"), 0.0)
+    heartbeat.observe(change(B, None, 0, Reason(Waiting.NOT_VISIBLE_YET, "ResourceNotFoundException")), 0.0)
     heartbeat.observe(change(C, "CREATING", 5), 5.0)
     ((at, first), (_, second)) = ticks(heartbeat, clock, until=35)
     assert at == 35  # 30 s after the last line printed, not after the start

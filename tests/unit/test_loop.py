@@ -1,5 +1,6 @@
-"""The polling loop on a fake clock: exact schedules, fail-fast call counts, the deadline, the shared
-budget, not-found grace, cancel. Everything runs in milliseconds."""
+"""The polling loop on a fake clock, one target at a time (test_fleet_scheduling.py has the fleet-wide
+rules): exact schedules, fail-fast call counts, the deadline, not-found grace, cancel, reasons, regions.
+Everything runs in milliseconds."""
 
 from __future__ import annotations
 
@@ -20,10 +21,20 @@ from tests.fakes import (
     simulated_poller,
     state,
 )
-from validators.model import Outcome, ResourceError, RunResult, ServiceError, StateChange, Target
+from validators.model import (
+    Outcome,
+    Reason,
+    ResourceError,
+    RunResult,
+    ServiceError,
+    StateChange,
+    Target,
+    Waiting,
+)
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
-from validators.ratelimit import RateLimiter
+from validators.ratelimit import RegionBudgets
+from validators.reports.common import unreached_hint
+from validators.wait_settings import WaitPolicy
 
 NO_JITTER = WaitPolicy(jitter=0.0, max_rps=1000)
 
@@ -48,7 +59,6 @@ def run(
         policy,
         probe,
         clock=clock,
-        limiter=RateLimiter(policy.max_rps, clock),
         seed=7,
         on_change=(changes.append if changes is not None else None),
         cancel=cancel,
@@ -198,45 +208,6 @@ def test_a_line_per_state_change_not_per_poll() -> None:
     assert changes[-1].result == result.jobs[0]
 
 
-def test_many_targets_share_one_budget_and_none_starves() -> None:
-    policy = WaitPolicy(max_rps=5, jitter=0.1, timeout=600)
-    timelines = {
-        f"ws-{i:03d}": Timeline([(0, state("CREATING")), (20 + i % 40, state("ACTIVE"))]) for i in range(100)
-    }
-    result, probe, _ = run(timelines, policy)
-    assert all(job.outcome is Outcome.ACTIVE for job in result.jobs)
-    per_second = Counter(int(t) for _, t in probe.calls)
-    assert max(per_second.values()) <= 5 + 5  # rate plus one second's burst, at most
-    windows = [sum(per_second.get(s + k, 0) for k in range(10)) for s in range(int(max(per_second)) - 9)]
-    assert max(windows) <= 5 * 10 + 5  # over any 10 s window, the budget holds
-    first_polls = {w: min(t for ww, t in probe.calls if ww == w) for w in timelines}
-    assert max(first_polls.values()) <= 100 / 5 + 1  # every target was looked at within the first 21 s
-
-
-def test_due_time_order_polls_the_most_overdue_target_first() -> None:
-    policy = WaitPolicy(max_rps=1, jitter=0.0, timeout=30)
-    timelines = {name: Timeline([(0, state("CREATING"))]) for name in ("a", "b", "c")}
-    _, probe, _ = run(timelines, policy)
-    order = [w for w, _ in probe.calls[:6]]
-    assert order == ["a", "b", "c", "a", "b", "c"]
-
-
-def test_throttling_backs_off_the_whole_run() -> None:
-    clock = FakeClock()
-    limiter = RateLimiter(10, clock)
-    timelines = {f"w{i}": Timeline([(0, THROTTLED), (5, state("ACTIVE"))]) for i in range(5)}
-    probe = ScriptedProbe(clock, timelines)
-    simulated_poller(
-        [(Target(w), "r") for w in timelines],
-        WaitPolicy(max_rps=10),
-        probe,
-        clock=clock,
-        limiter=limiter,
-        seed=1,
-    ).run()
-    assert limiter.rate < 10  # throttled responses lowered the shared rate
-
-
 def test_cancel_stops_at_once_and_marks_pending_targets_interrupted() -> None:
     cancel = threading.Event()
 
@@ -319,7 +290,7 @@ def test_a_flaky_endpoint_prints_a_line_per_new_reason_not_per_poll() -> None:
     result, probe, _ = run({"w": Timeline(steps)}, changes=changes)
     assert result.jobs[0].outcome is Outcome.ACTIVE
     assert len(probe.calls) > 10
-    assert len(changes) <= 4, [(c.state, c.note) for c in changes]
+    assert len(changes) <= 4, [(c.state, c.reason) for c in changes]
 
 
 # --- early answers (issue 14) ----------------------------------------------------------------------
@@ -354,7 +325,10 @@ def test_an_endpoint_nothing_reaches_is_unreachable_at_unreachable_after_with_wh
     assert job.outcome is Outcome.UNREACHABLE
     assert clock.elapsed == pytest.approx(120)  # exactly then, not at the 30-minute deadline
     assert job.error == ServiceError("EndpointConnectionError", "refused")
-    assert job.hint.startswith("no request reached the service for 2m; check the region (eu-west-1)")
+    assert job.unreached_seconds == pytest.approx(120)
+    assert unreached_hint(job).startswith(
+        "no request reached the service for 2m; check the region (eu-west-1)"
+    )
 
 
 def test_a_service_that_answers_with_errors_is_not_cut_short_by_unreachable_after() -> None:
@@ -362,7 +336,8 @@ def test_a_service_that_answers_with_errors_is_not_cut_short_by_unreachable_afte
     result, _, clock = run({"w": Timeline([(0, SERVER_ERROR)])}, policy)
     assert result.jobs[0].outcome is Outcome.UNREACHABLE
     assert clock.elapsed == pytest.approx(300)
-    assert result.jobs[0].hint == ""
+    assert result.jobs[0].unreached_seconds is None
+    assert unreached_hint(result.jobs[0]) == ""
 
 
 def test_a_workspace_look_that_fails_leaves_the_not_found_to_the_grace() -> None:
@@ -374,3 +349,46 @@ def test_a_workspace_look_that_fails_leaves_the_not_found_to_the_grace() -> None
     probe = Broken(clock, {"w": Timeline([(0, NOT_FOUND), (10, state("ACTIVE"))])})
     result = simulated_poller([(Target("w"), "eu-west-1")], NO_JITTER, probe, clock=clock).run()
     assert result.jobs[0].outcome is Outcome.ACTIVE
+
+
+def test_each_region_spends_its_own_budget_and_throttling_in_one_slows_only_that_one() -> None:
+    """TwinMaker's quotas are per account and region: --max-rps is each region's, and a region being
+    throttled neither slows the other down nor holds back its due targets."""
+    policy = WaitPolicy(max_rps=2, timeout=30, jitter=0.0, min_interval=1, max_interval=1)
+    timelines = {f"eu-{i}": Timeline([(0, THROTTLED)]) for i in range(10)}
+    timelines |= {f"us-{i}": Timeline([(0, state("CREATING"))]) for i in range(10)}
+    clock = FakeClock()
+    probe = ScriptedProbe(clock, timelines)
+    budgets = RegionBudgets(policy.max_rps, clock)
+    regions = {"eu": "eu-west-1", "us": "us-east-1"}
+    targets = [(Target(name), regions[name[:2]]) for name in timelines]
+    simulated_poller(targets, policy, probe, clock=clock, budgets=budgets).run()
+    calls = Counter(name[:2] for name, _ in probe.calls)
+    assert 2 * 30 * 0.9 <= calls["us"] <= 2 * 30 + 2  # the full budget of its own region
+    assert calls["eu"] < calls["us"] / 2  # backed off, alone
+    assert budgets.of("us-east-1").rate == 2 and budgets.of("eu-west-1").rate < 1
+
+
+def test_a_change_is_reported_when_the_reason_to_wait_changes_not_when_it_repeats() -> None:
+    changes: list[StateChange] = []
+    steps = [(0.0, state("CREATING")), (5.0, SERVER_ERROR), (15.0, THROTTLED), (25.0, state("ACTIVE"))]
+    run({"w": Timeline(steps)}, changes=changes)
+    assert [(c.state, c.reason) for c in changes] == [
+        ("CREATING", None),
+        ("CREATING", Reason(Waiting.RETRYING, "InternalServerException")),
+        ("CREATING", Reason(Waiting.RETRYING, "ThrottlingException")),
+        ("ACTIVE", None),
+    ]
+
+
+def test_an_endpoint_nothing_reaches_is_reported_once_as_such_not_per_poll() -> None:
+    refused = Observation(
+        ObservationKind.TRANSIENT, error=ServiceError("EndpointConnectionError", "refused"), unreached=True
+    )
+    changes: list[StateChange] = []
+    policy = WaitPolicy(timeout=1800, unreachable_after=60, jitter=0.0, max_rps=1000)
+    run({"w": Timeline([(0, refused)])}, policy, changes=changes)
+    assert [(c.state, c.reason, c.result is not None) for c in changes] == [
+        (None, Reason(Waiting.UNREACHED, "EndpointConnectionError"), False),
+        (None, None, True),
+    ]

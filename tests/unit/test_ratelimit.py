@@ -68,3 +68,32 @@ def test_charged_retries_delay_the_next_request() -> None:
     assert limiter.reserve() == 0.0
     limiter.charge(2)  # botocore retried twice inside that call
     assert limiter.reserve() == pytest.approx(3.0)
+
+
+def test_one_overshoot_halves_the_rate_once_however_many_429s_it_draws() -> None:
+    """32 requests go out before the first answer is read, and all come back throttled: they answer
+    one overshoot, so the shared rate is halved once, not 32 times."""
+    clock = FakeClock(start=0.0)
+    limiter = RateLimiter(20, clock)
+    sent = []
+    for _ in range(32):
+        limiter.acquire(clock.sleep)
+        sent.append(clock())
+    clock.sleep(0.05)
+    for at in sent:
+        limiter.on_throttled(sent_at=at)
+    assert limiter.rate == 10
+
+
+def test_the_rate_is_cut_again_only_by_requests_sent_after_the_last_cut() -> None:
+    clock = FakeClock(start=0.0)
+    limiter = RateLimiter(10, clock)
+    sent_before = clock()
+    clock.sleep(1)
+    limiter.on_throttled(sent_at=clock())
+    assert limiter.rate == 5
+    limiter.on_throttled(sent_at=sent_before)  # in flight when the rate was cut: the same overshoot
+    assert limiter.rate == 5
+    clock.sleep(0.5)
+    limiter.on_throttled(sent_at=clock())  # sent at the lower rate and still throttled: cut again
+    assert limiter.rate == 2.5

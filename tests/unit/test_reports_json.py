@@ -1,8 +1,9 @@
-"""The `--output json` document: the contract's keys exactly, the service's text as sent, ASCII only."""
+"""The `--output json` document: the keys of docs/gate.md exactly, the service's text as sent, ASCII only."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ from validators.model import (
 from validators.reports.json_report import dumps, to_json_document
 from validators.version import SCHEMA_VERSION, __version__
 
-# The contract's example, verbatim (CONTRACT.md, "Output").
+# The example of the contract ("Output"), verbatim; docs/gate.md shows it with the keys in ADDED.
 CONTRACT_EXAMPLE = """
 {
   "outcome": "active",
@@ -69,6 +70,14 @@ def test_document_matches_the_contract_example_key_by_key() -> None:
         assert job[key] == value, key
     assert document == expected
     assert to_json_document(EXAMPLE_RUN) == {**ADDED, **expected}
+
+
+def test_the_reference_page_shows_the_document_as_the_gate_writes_it() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "gate.md").read_text()
+    shown = json.loads(page.split("```json\n", 1)[1].split("```", 1)[0])
+    document = to_json_document(EXAMPLE_RUN)
+    assert list(shown) == list(document)
+    assert shown == {**document, "version": shown["version"]}  # the page's example names a version
 
 
 def test_dumps_is_one_document_ending_with_a_newline() -> None:

@@ -8,7 +8,7 @@ import sys
 
 from rich.console import Console
 
-from validators.model import JobResult, Outcome, ServiceError, StateChange, Target
+from validators.model import JobResult, Outcome, Reason, ServiceError, StateChange, Target, Waiting
 from validators.reports.progress import LiveProgress
 
 A = Target("plant-a")
@@ -45,7 +45,7 @@ def test_rows_show_state_polls_elapsed_and_verdict() -> None:
             polls=3,
             elapsed_seconds=7.25,
         )
-        progress.update(StateChange(B, "ERROR", "CREATING", 7.25, 3, note="error", result=result))
+        progress.update(StateChange(B, "ERROR", "CREATING", 7.25, 3, result=result))
         lines = [line.rstrip() for line in _render(progress).splitlines()]
     finally:
         progress.stop()
@@ -65,7 +65,8 @@ def test_rows_show_state_polls_elapsed_and_verdict() -> None:
 
 def test_markup_and_escapes_in_service_text_are_shown_as_text() -> None:
     progress = LiveProgress([A], clock=FakeClock())
-    progress.update(StateChange(A, "[/bold]\x1b[2J", None, 1.0, 1, note="[link=https://x]click[/link]"))
+    reason = Reason(Waiting.RETRYING, "[link=https://x]click[/link]")
+    progress.update(StateChange(A, "[/bold]\x1b[2J", None, 1.0, 1, reason))
     rendered = _render(progress)
     assert "[/bold]\u241b[2J" in rendered
     assert "[link=https://x]click[/link]" in rendered

@@ -8,11 +8,13 @@ from validators.model import (
     ExitStatus,
     JobResult,
     Outcome,
+    Reason,
     ResourceError,
     RunResult,
     ServiceError,
     StateChange,
     Target,
+    Waiting,
 )
 from validators.reports.text import SUMMARY_RESOURCES, format_change, format_summary
 
@@ -30,6 +32,16 @@ ERROR_JOB = JobResult(
     region="eu-central-1",
 )
 ACTIVE_JOB = JobResult(A, Outcome.ACTIVE, "ACTIVE", polls=5, elapsed_seconds=11.9, region="eu-west-1")
+UNREACHED_JOB = JobResult(
+    A,
+    Outcome.UNREACHABLE,
+    None,
+    ServiceError("EndpointConnectionError", "refused"),
+    polls=9,
+    elapsed_seconds=120.0,
+    region="eu-west-1",
+    unreached_seconds=120.0,
+)
 TIMEOUT_JOB = JobResult(Target("plant-c"), Outcome.TIMEOUT, "INITIALIZING", polls=120, elapsed_seconds=1800.0)
 
 
@@ -42,20 +54,32 @@ TIMEOUT_JOB = JobResult(Target("plant-c"), Outcome.TIMEOUT, "INITIALIZING", poll
         ),
         (StateChange(A, "CREATING", None, 0.4, 1), "[    0.4s] plant-a/SITEWISE: CREATING (1 poll)"),
         (
-            StateChange(A, None, None, 0.4, 1, note="not visible yet"),
+            StateChange(A, None, None, 0.4, 1, Reason(Waiting.NOT_VISIBLE_YET, "ResourceNotFoundException")),
             "[    0.4s] plant-a/SITEWISE: not visible yet (1 poll)",
         ),
         (StateChange(A, None, None, 2.0, 2), "[    2.0s] plant-a/SITEWISE: no state yet (2 polls)"),
         (
-            StateChange(A, "CREATING", "CREATING", 64.0, 12, note="throttled, retrying"),
-            "[   64.0s] plant-a/SITEWISE: CREATING (12 polls); throttled, retrying",
+            StateChange(A, None, None, 1.0, 1, Reason(Waiting.UNREACHED, "EndpointConnectionError")),
+            "[    1.0s] plant-a/SITEWISE: no endpoint reached, "
+            "retrying after EndpointConnectionError (1 poll)",
         ),
         (
-            StateChange(A, "ACTIVE", "ACTIVE", 11.9, 5, note="active", result=ACTIVE_JOB),
+            StateChange(A, None, None, 120.0, 9, result=UNREACHED_JOB),
+            "[  120.0s] plant-a/SITEWISE: unreachable (9 polls) => unreachable: EndpointConnectionError: "
+            "refused; no request reached the service for 2m; check the region (eu-west-1), the endpoint "
+            "URL (--endpoint-url, AWS_ENDPOINT_URL_IOTTWINMAKER, AWS_ENDPOINT_URL), a VPC endpoint for "
+            "iottwinmaker, or a proxy (HTTPS_PROXY, NO_PROXY)",
+        ),
+        (
+            StateChange(A, "CREATING", "CREATING", 64.0, 12, Reason(Waiting.RETRYING, "ThrottlingException")),
+            "[   64.0s] plant-a/SITEWISE: CREATING (12 polls); retrying after ThrottlingException",
+        ),
+        (
+            StateChange(A, "ACTIVE", "ACTIVE", 11.9, 5, result=ACTIVE_JOB),
             "[   11.9s] plant-a/SITEWISE: ACTIVE (5 polls) => active",
         ),
         (
-            StateChange(B, "ERROR", "CREATING", 30.2, 9, note="error", result=ERROR_JOB),
+            StateChange(B, "ERROR", "CREATING", 30.2, 9, result=ERROR_JOB),
             "[   30.2s] plant-b/SITEWISE@eu-central-1: CREATING -> ERROR (9 polls) => error: "
             "SYNC_CREATING_ERROR: Role cannot be assumed; 1 resource in ERROR",
         ),
@@ -65,8 +89,9 @@ TIMEOUT_JOB = JobResult(Target("plant-c"), Outcome.TIMEOUT, "INITIALIZING", poll
             "still INITIALIZING at the deadline",
         ),
         (
-            StateChange(A, "\x1b[2J\nACTIVE", "CREATING", 1.0, 2, note="x\r\ny"),
-            "[    1.0s] plant-a/SITEWISE: CREATING -> \u241b[2J\u240aACTIVE (2 polls); x\u240d\u240ay",
+            StateChange(A, "\x1b[2J\nACTIVE", "CREATING", 1.0, 2, Reason(Waiting.RETRYING, "x\r\ny")),
+            "[    1.0s] plant-a/SITEWISE: CREATING -> \u241b[2J\u240aACTIVE (2 polls); "
+            "retrying after x\u240d\u240ay",
         ),
     ],
 )
@@ -87,7 +112,7 @@ def test_format_change_shows_a_denied_verdict_with_the_api_error() -> None:
     denied = JobResult(
         A, Outcome.DENIED, None, error=ServiceError("AccessDeniedException", "no iottwinmaker:GetSyncJob")
     )
-    change = StateChange(A, None, None, 0.3, 1, note="denied", result=denied)
+    change = StateChange(A, None, None, 0.3, 1, result=denied)
     assert format_change(change) == (
         "[    0.3s] plant-a/SITEWISE: denied (1 poll) => denied: "
         "AccessDeniedException: no iottwinmaker:GetSyncJob"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validators.policy import WaitPolicy
 from validators.schedule import backoff_interval, next_due, poll_interval
+from validators.wait_settings import WaitPolicy
 
 POLICY = WaitPolicy(min_interval=2, max_interval=30, growth=0.1, jitter=0.1)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from validators.model import ExitStatus, JobResult, Outcome, ResourceError, RunResult
+from validators.durations import format_duration
+from validators.model import ExitStatus, JobResult, Outcome, Reason, ResourceError, RunResult, Waiting
 from validators.sanitize import safe_text
 
 
@@ -17,6 +18,32 @@ def region_of(job: JobResult) -> str | None:
     """The region a job was checked in: the resolved one (`JobResult.region`) when the gate knew it,
     else the one the target asked for, else None (e.g. interrupted before a client was made)."""
     return job.region or job.target.region
+
+
+def reason_text(reason: Reason) -> str:
+    """A reason to keep waiting in words: `not visible yet`, `retrying after ThrottlingException`,
+    `listing sync resources: retrying after ...`, `no endpoint reached, retrying after ...`. Not yet safe
+    to show: pass it through `safe_text`."""
+    if reason.waiting is Waiting.NOT_VISIBLE_YET:
+        return "not visible yet"
+    retrying = f"retrying after {reason.code or 'transient error'}"
+    if reason.waiting is Waiting.LISTING_RETRYING:
+        return f"listing sync resources: {retrying}"
+    if reason.waiting is Waiting.UNREACHED:
+        return f"no endpoint reached, {retrying}"
+    return retrying
+
+
+def unreached_hint(job: JobResult) -> str:
+    """What to check when no request reached the service (the error alone names only the URL), or ""."""
+    if job.unreached_seconds is None:
+        return ""
+    region = safe_text(region_of(job) or "-", 64)
+    return (
+        f"no request reached the service for {format_duration(job.unreached_seconds)}; check the region "
+        f"({region}), the endpoint URL (--endpoint-url, AWS_ENDPOINT_URL_IOTTWINMAKER, "
+        "AWS_ENDPOINT_URL), a VPC endpoint for iottwinmaker, or a proxy (HTTPS_PROXY, NO_PROXY)"
+    )
 
 
 def error_text(job: JobResult, limit: int) -> str:
@@ -43,8 +70,8 @@ def verdict_detail(job: JobResult, limit: int = 512) -> str:
         parts.append(f"still {safe_text(job.state, 64)} at the deadline")
     if job.outcome is Outcome.INTERRUPTED:
         parts.append(f"stopped before a verdict, last state {safe_text(job.state or '-', 64)}")
-    if job.hint:
-        parts.append(safe_text(job.hint, 400))
+    if hint := unreached_hint(job):
+        parts.append(hint)
     return "; ".join(parts)
 
 

@@ -9,7 +9,7 @@ a job that sits in CREATING for 20 minutes would print nothing; with heartbeats 
 Rule: a heartbeat is due when nothing (no change line, no heartbeat) was printed for
 `first` seconds while the run is young, and for `growth` x the time waited once that is longer, never
 more than `longest` (5 minutes: well under the 10 silent minutes CI systems tolerate). Jobs are grouped
-by what they are waiting in (their state, or a note such as "not visible yet"); `for` is how long the
+by what they are waiting in (their state, or a reason such as "not visible yet"); `for` is how long the
 longest-waiting job of the group has been in it. A terminal keeps its live table instead.
 
 `Heartbeat` is pure (time is an argument); `Ticker` drives it from a thread with an injected clock and
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from validators.durations import format_duration
 from validators.model import RunResult, StateChange, Target
-from validators.reports.common import plural
+from validators.reports.common import plural, reason_text
 from validators.reports.text import format_change
 from validators.sanitize import clean_text, safe_text
 
@@ -39,8 +39,17 @@ NAMES_PER_LINE = 5
 
 @dataclass
 class _Waiting:
-    status: str  # the state, or the note while there is no state ("not visible yet")
+    status: str  # the state, or the reason to wait while there is no state ("not visible yet")
     since: float  # when it entered this status
+
+
+def _status(change: StateChange) -> str:
+    """What a job is waiting in, in words: its state, else its reason to wait (`not visible yet`)."""
+    if change.state:
+        return safe_text(change.state, 64)
+    if change.reason is not None:
+        return safe_text(reason_text(change.reason), 80)
+    return "waiting"
 
 
 class Heartbeat:
@@ -74,7 +83,7 @@ class Heartbeat:
             if key not in self._waiting:  # a target nobody announced: wait for it too
                 self._order.append(key)
                 self._labels[key] = clean_text(change.target.label(), 120)
-            status = safe_text(change.state, 64) if change.state else safe_text(change.note, 80) or "waiting"
+            status = _status(change)
             current = self._waiting.get(key)
             if current is None or current.status != status:
                 self._waiting[key] = _Waiting(status, now)

@@ -1,4 +1,4 @@
-"""The `--output json` document: exactly the contract's keys, one document per run.
+"""The `--output json` document (docs/gate.md, "Output"): exactly its keys, one document per run.
 
 Text rule: the service's text (error code and message, states, resource fields, ARN) is kept exactly as
 sent, except that credential-like parts are redacted (`validators.sanitize.redact`), so a program reading
@@ -37,7 +37,7 @@ def _text(value: str | None) -> str | None:
 
 
 def _resource(resource: ResourceError) -> dict[str, JsonValue]:
-    """One `resourceErrors` item, with the contract's five keys."""
+    """One `resourceErrors` item, with the five keys of docs/gate.md."""
     return {
         "resourceType": redact(resource.resource_type),
         "externalId": redact(resource.external_id),
@@ -48,7 +48,7 @@ def _resource(resource: ResourceError) -> dict[str, JsonValue]:
 
 
 def _job(job: JobResult) -> dict[str, JsonValue]:
-    """One `jobs` item, with the contract's keys in the contract's order."""
+    """One `jobs` item, with the keys of docs/gate.md, in its order."""
     error: JsonValue = None
     if job.error is not None:
         error = {"code": redact(job.error.code), "message": redact(job.error.message)}
@@ -67,9 +67,9 @@ def _job(job: JobResult) -> dict[str, JsonValue]:
 
 
 def to_json_document(run: RunResult) -> dict[str, JsonValue]:
-    """The contract's document: `schemaVersion` and the gate's `version` (the format is described by
-    `gate-report.schema.json` beside this module), `outcome` (worst by exit-code order), `exitCode`,
-    `elapsedSeconds`, `jobs[]` in the run's target order, each with exactly the contract's keys, and
+    """The document of docs/gate.md ("Output"): `schemaVersion` and the gate's `version` (the format is
+    described by `gate-report.schema.json` beside this module), `outcome` (worst by exit-code order),
+    `exitCode`, `elapsedSeconds`, `jobs[]` in the run's target order, each with exactly its keys, and
     `reportErrors`: the reports asked for but not written (why `exitCode` is 4 when every job is active).
     """
     return {

@@ -12,7 +12,7 @@ Shape:
       </testsuite>
     </testsuites>
 
-Outcome -> element, following JUnit's own meaning of the elements and the contract's exit codes:
+Outcome -> element, following JUnit's own meaning of the elements and the exit codes of docs/gate.md:
 - `active`: a passing testcase;
 - exit 1 outcomes (`error`, `resource_errors`, `unexpected_state`) and `timeout` (exit 3): `<failure>`:
   the job was judged and is not ready;

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 from validators.model import StateChange, Target
-from validators.reports.common import verdict_detail
+from validators.reports.common import reason_text, verdict_detail
 from validators.sanitize import clean_text, safe_text
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class _Row:
 
 
 class LiveProgress:
-    """The live table. Use `start()`, then `update(change)` per state change, then `stop()` (or `with`)."""
+    """The live table. Use `start()`, then `update(change)` per state change, then `stop()`."""
 
     def __init__(
         self,
@@ -50,7 +50,6 @@ class LiveProgress:
         console: Console | None = None,
         clock: Callable[[], float] = time.monotonic,
         refresh_per_second: float = 4.0,
-        transient: bool = True,
     ) -> None:
         self._labels = [clean_text(t.label(), 120) for t in targets]
         self._rows = {t.key: _Row() for t in targets}
@@ -59,7 +58,6 @@ class LiveProgress:
         self._console = console
         self._clock = clock
         self._refresh = refresh_per_second
-        self._transient = transient
         self._lock = threading.Lock()
         self._started_at: float | None = None
         self._live: Live | None = None
@@ -75,7 +73,7 @@ class LiveProgress:
             get_renderable=self.render,
             console=console,
             refresh_per_second=self._refresh,
-            transient=self._transient,
+            transient=True,  # gone on stop(), leaving the screen to the summary
         )
         self._live.start()
 
@@ -89,7 +87,7 @@ class LiveProgress:
                 self._labels.append(clean_text(change.target.label(), 120))
             if change.state is not None:
                 row.state = safe_text(change.state, 40)
-            row.note = safe_text(change.note, 80)
+            row.note = safe_text(reason_text(change.reason), 80) if change.reason is not None else ""
             row.polls = change.polls
             if change.result is not None:
                 row.verdict = change.result.outcome.value
@@ -127,10 +125,3 @@ class LiveProgress:
         if self._live is not None:
             self._live.stop()
             self._live = None
-
-    def __enter__(self) -> LiveProgress:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()

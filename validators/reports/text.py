@@ -19,7 +19,16 @@ and 4; magenta: interrupted); without it the text holds no escape sequence at al
 from __future__ import annotations
 
 from validators.model import OUTCOME_EXIT, ExitStatus, JobResult, Outcome, RunResult, StateChange
-from validators.reports.common import plural, region_of, resource_text, signal_name, tally, verdict_detail
+from validators.reports.common import (
+    plural,
+    reason_text,
+    region_of,
+    resource_text,
+    signal_name,
+    tally,
+    verdict_detail,
+)
+from validators.reports.table import pad
 from validators.sanitize import clean_text, safe_text
 
 #: At most this many failing resources are listed under a target in the summary.
@@ -43,20 +52,21 @@ def _paint(text: str, outcome: Outcome, use_color: bool) -> str:
 
 
 def format_change(change: StateChange, use_color: bool = False) -> str:
-    """One line for a state change or a verdict: `[elapsed] label: transition (n polls)[; note][ => verdict]`.
+    """One line for a state change or a verdict: `[elapsed] label: transition (n polls)[; reason]` and,
+    for a verdict, ` => outcome[: detail]`.
 
     The transition is `PREVIOUS -> STATE` when both are known and differ, else the state alone, else the
-    note (`not visible yet`). A note is appended after the polls when there is a state to show too, unless
-    the change is a verdict (whose note only repeats the outcome). A verdict adds `=> outcome` and, where
-    there is one, `: detail` (the service's code and message, resources in ERROR, the stuck state).
+    reason to wait (`not visible yet`), else the verdict's outcome. The reason is appended after the
+    polls when there is a state to show too. A verdict adds `=> outcome` and, where there is one,
+    `: detail` (the service's code and message, resources in ERROR, the stuck state).
     """
     label = clean_text(change.target.label(), 200)
     state = safe_text(change.state, 64) if change.state is not None else None
     previous = safe_text(change.previous, 64) if change.previous is not None else None
-    note = safe_text(change.note, 200)
+    note = safe_text(reason_text(change.reason), 200) if change.reason is not None else ""
     result = change.result
     if state is None:
-        transition = note or "no state yet"
+        transition = note or (result.outcome.value if result is not None else "no state yet")
         note = ""
     elif previous is not None and previous != state:
         transition = f"{previous} -> {state}"
@@ -76,6 +86,7 @@ def _verdict_suffix(result: JobResult, use_color: bool) -> str:
 
 
 _HEADERS = ("TARGET", "REGION", "OUTCOME", "STATE", "POLLS", "ELAPSED", "ERROR")
+_RIGHT = (4, 5)  # POLLS and ELAPSED are numbers
 
 
 def format_summary(run: RunResult, use_color: bool = False) -> str:
@@ -94,25 +105,16 @@ def format_summary(run: RunResult, use_color: bool = False) -> str:
             _error_cell(job),
         ]
         rows.append((job, cells))
-    widths = [max([len(h)] + [len(cells[i]) for _, cells in rows]) for i, h in enumerate(_HEADERS[:-1])]
-    lines = [_row(list(_HEADERS), widths)]
-    for job, cells in rows:
-        lines.append(_row(cells, widths, job.outcome if use_color else None))
+    padded = pad([list(_HEADERS), *(cells for _, cells in rows)], right=_RIGHT, free_last=True)
+    lines = ["  ".join(padded[0]).rstrip()]
+    for (job, _), cells in zip(rows, padded[1:], strict=True):
+        if use_color:
+            # Painted after padding, so escape codes never count towards a column's width.
+            cells[2] = _paint(cells[2], job.outcome, True)
+        lines.append("  ".join(cells).rstrip())
         lines.extend(_resource_lines(job))
     lines.append(_final_line(run, use_color))
     return "\n".join(lines)
-
-
-def _row(cells: list[str], widths: list[int], paint: Outcome | None = None) -> str:
-    """Columns padded to `widths` (numbers right-aligned), the last column as it is; with `paint`, the
-    OUTCOME cell is coloured after padding, so escape codes never count towards a column's width."""
-    padded = [
-        cell.rjust(width) if header in ("POLLS", "ELAPSED") else cell.ljust(width)
-        for cell, width, header in zip(cells, widths, _HEADERS, strict=False)
-    ]
-    if paint is not None:
-        padded[2] = _paint(padded[2], paint, True)
-    return "  ".join([*padded, cells[-1]]).rstrip()
 
 
 def _error_cell(job: JobResult) -> str:

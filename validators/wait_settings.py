@@ -11,7 +11,7 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True)
 class WaitPolicy:
-    """How long and how often to wait. Defaults are the contract's CLI defaults."""
+    """How long and how often to wait. Defaults are the CLI's (docs/gate.md, "Waiting")."""
 
     timeout: float = 1800.0  # one deadline for the whole run, seconds from its start
     min_interval: float = 2.0  # shortest pause between two polls of one target
@@ -19,7 +19,7 @@ class WaitPolicy:
     not_found_grace: float = 120.0  # ResourceNotFound means "not visible yet" for this long
     check_resources: bool = False  # strict gate: after ACTIVE, resources in ERROR fail the target
     max_concurrency: int = 32  # targets in flight at once
-    max_rps: float = 10.0  # API requests per second for the whole run, shared by all targets
+    max_rps: float = 10.0  # API requests per second per region (quotas are per account and region)
     growth: float = 0.1  # the interval is this fraction of the time waited (bounded by min/max)
     jitter: float = 0.1  # each interval is shortened by up to this fraction, so a fleet desynchronises
     resource_error_cap: int = 100  # at most this many failing resources are listed per job

@@ -1,7 +1,7 @@
-"""The scheduler's rules for a whole fleet, on a fake clock (test_loop.py covers single targets and the
-basic sharing; this file states the fleet-wide rules): the budget holds over every window, nobody
-starves, polls go out in due-time order, throttling slows the whole run and it recovers, a decided
-target costs nothing more, and memory is a bounded number of bytes per target whatever the run's length.
+"""How the loop schedules a whole fleet, on a fake clock (test_loop.py covers one target at a time;
+test_ratelimit.py the budget on its own): the budget holds over every window, nobody starves, polls go
+out in due-time order, throttling slows the whole run and it recovers, a decided target costs nothing
+more, and memory is a bounded number of bytes per target whatever the run's length.
 """
 
 from __future__ import annotations
@@ -16,21 +16,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.fakes import (
-    NOT_FOUND,
-    THROTTLED,
-    FakeClock,
-    ScriptedProbe,
-    Timeline,
-    api_error,
-    simulated_poller,
-    state,
-)
+from tests import fakes
+from tests.fakes import FakeClock, ScriptedProbe, Timeline, simulated_poller, state
 from validators.model import Outcome, RunResult, Target
 from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.policy import WaitPolicy
-from validators.ratelimit import RECOVER_PER_SECOND, RateLimiter
+from validators.ratelimit import RateLimiter, RegionBudgets
 from validators.schedule import poll_interval
+from validators.wait_settings import WaitPolicy
 
 CREATING = state("CREATING")
 
@@ -40,16 +32,16 @@ def fleet(
 ) -> tuple[RunResult, ScriptedProbe, FakeClock, RateLimiter]:
     clock = FakeClock(start=0.0)
     probe = ScriptedProbe(clock, timelines, cost=cost)
-    limiter = RateLimiter(policy.max_rps, clock)
+    budgets = RegionBudgets(policy.max_rps, clock)
     result = simulated_poller(
         [(Target(name), "eu-west-1") for name in timelines],
         policy,
         probe,
         clock=clock,
-        limiter=limiter,
+        budgets=budgets,
         seed=seed,
     ).run()
-    return result, probe, clock, limiter
+    return result, probe, clock, budgets.of("eu-west-1")
 
 
 def most_in_any_window(times: list[float], width: float) -> int:
@@ -78,14 +70,9 @@ def test_budget_holds_over_every_window_of_the_run(rps: float, width: float) -> 
 def test_botocore_retries_inside_a_call_spend_the_same_budget() -> None:
     """A call that botocore retried twice cost three requests: the run's request rate still holds."""
 
-    @dataclass
-    class Retried(ScriptedProbe):
-        def get_sync_job(self, target: Target, region: str) -> Observation:
-            obs = super().get_sync_job(target, region)
-            return Observation(obs.kind, state=obs.state, arn=obs.arn, requests=3)
-
+    retried = Observation(ObservationKind.STATE, state="CREATING", arn="arn:x", requests=3)
     clock = FakeClock(start=0.0)
-    probe = Retried(clock, pending_forever(30))
+    probe = ScriptedProbe(clock, {f"ws-{i:04d}": Timeline([(0, retried)]) for i in range(30)})
     policy = WaitPolicy(max_rps=6, timeout=200, min_interval=1, max_interval=5)
     result = simulated_poller(
         [(Target(name), "r") for name in probe.timelines],
@@ -150,7 +137,7 @@ def test_a_target_backing_off_after_errors_does_not_delay_the_others() -> None:
     healthy ones keep their schedule."""
     policy = WaitPolicy(max_rps=1000, jitter=0.0, timeout=60)
     timelines = {
-        "flaky": Timeline([(0, THROTTLED)]),
+        "flaky": Timeline([(0, fakes.THROTTLED)]),
         "healthy": Timeline([(0, CREATING), (59, state("ACTIVE"))]),
     }
     _, probe, _, _ = fleet(timelines, policy)
@@ -170,14 +157,14 @@ def test_throttling_slows_the_whole_run_and_the_rate_recovers_after() -> None:
     storm = (100.0, 130.0)
 
     class Storm(ScriptedProbe):
-        def get_sync_job(self, target: Target, region: str) -> Observation:
-            obs = super().get_sync_job(target, region)
-            return THROTTLED if storm[0] <= self.clock.elapsed < storm[1] else obs
+        def answer(self, workspace: str, t: float) -> Observation:
+            return fakes.THROTTLED if storm[0] <= t < storm[1] else super().answer(workspace, t)
 
     rps = 20.0
     clock = FakeClock(start=0.0)
     probe = Storm(clock, pending_forever(400))
-    limiter = RateLimiter(rps, clock)
+    budgets = RegionBudgets(rps, clock)
+    limiter = budgets.of("r")
     rates: list[tuple[float, float]] = []
     probe.hook = lambda _w, t: rates.append((t, limiter.rate))
     simulated_poller(
@@ -185,7 +172,7 @@ def test_throttling_slows_the_whole_run_and_the_rate_recovers_after() -> None:
         WaitPolicy(max_rps=rps, timeout=220),
         probe,
         clock=clock,
-        limiter=limiter,
+        budgets=budgets,
         seed=5,
     ).run()
     times = [t for _, t in probe.calls]
@@ -213,9 +200,11 @@ def test_a_decided_target_is_never_polled_again_whatever_its_verdict() -> None:
         ("deleting", lambda at: Timeline([(0, CREATING), (at, state("DELETING"))])),
         (
             "denied",
-            lambda at: Timeline([(0, CREATING), (at, api_error(ObservationKind.DENIED, "AccessDenied"))]),
+            lambda at: Timeline(
+                [(0, CREATING), (at, fakes.api_error(ObservationKind.DENIED, "AccessDenied"))]
+            ),
         ),
-        ("notfound", lambda at: Timeline([(0, NOT_FOUND)])),
+        ("notfound", lambda at: Timeline([(0, fakes.NOT_FOUND)])),
     ]
     rng = random.Random(11)
     timelines = {f"{kind}-{i}": make(rng.uniform(0, 200)) for kind, make in kinds for i in range(20)}
@@ -329,53 +318,3 @@ def test_memory_does_not_grow_with_the_number_of_polls() -> None:
     long, long_calls = peak_bytes_per_target(300, active_after=120)
     assert long_calls >= 25 * short_calls  # every target polled ~30 times instead of once
     assert long < short * 1.25 + 64
-
-
-def test_one_overshoot_halves_the_rate_once_however_many_429s_it_draws() -> None:
-    """32 requests go out in one batch (each takes 50 ms, the budget refills as fast) and all come back
-    throttled: they answer one overshoot, so the shared rate is halved once, not 32 times."""
-    rps = 20.0
-    clock = FakeClock(start=0.0)
-    timelines = {f"ws-{i:02d}": Timeline([(0, THROTTLED), (1.0, CREATING)]) for i in range(32)}
-    probe = ScriptedProbe(clock, timelines, cost=1 / rps)
-    limiter = RateLimiter(rps, clock)
-    simulated_poller(
-        [(Target(name), "r") for name in timelines],
-        WaitPolicy(max_rps=rps, timeout=5),
-        probe,
-        clock=clock,
-        limiter=limiter,
-        seed=1,
-    ).run()
-    first_batch = [t for _, t in probe.calls if t < 1.0]
-    assert len(first_batch) >= 20  # they were all in one batch, started before any answer was read
-    assert limiter.rate >= rps / 2 - 1e-9  # halved once (and recovering since), not down to the floor
-
-
-def test_the_rate_is_cut_again_only_by_requests_sent_after_the_last_cut() -> None:
-    clock = FakeClock(start=0.0)
-    limiter = RateLimiter(10, clock)
-    sent_before = clock()
-    clock.sleep(1)
-    limiter.on_throttled(sent_at=clock())
-    assert limiter.rate == 5
-    limiter.on_throttled(sent_at=sent_before)  # in flight when the rate was cut: the same overshoot
-    assert limiter.rate == 5
-    clock.sleep(0.5)
-    limiter.on_throttled(sent_at=clock())  # sent at the lower rate and still throttled: cut again
-    assert limiter.rate == 2.5
-
-
-def test_recovery_is_linear_in_time_not_in_the_number_of_successes() -> None:
-    clock = FakeClock(start=0.0)
-    limiter = RateLimiter(100, clock)
-    limiter.on_throttled(sent_at=clock())
-    for _ in range(1000):  # a thousand answers at the same instant win nothing back
-        limiter.on_success()
-    assert limiter.rate == 50
-    clock.sleep(4)
-    limiter.on_success()
-    assert limiter.rate == pytest.approx(50 + 100 * RECOVER_PER_SECOND * 4)
-    clock.sleep(60)
-    limiter.on_success()
-    assert limiter.rate == 100  # never above the configured rate
