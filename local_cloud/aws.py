@@ -14,7 +14,7 @@ from typing import Any
 
 from local_cloud import naming
 from local_cloud.provider import Props, ProviderError, ResourceKind, TableProvider
-from local_cloud.store import Store
+from local_cloud.store import AlreadyExists, Store
 
 ROLE = "role"
 ROLE_POLICY = "rolePolicy"
@@ -146,12 +146,13 @@ class AwsDouble(TableProvider):
             "maxSessionDuration": inputs.get("maxSessionDuration", 3600),
             "tagsAll": inputs.get("tags", {}),
         }
-        if self.store.get(ROLE, role_name) is not None:
+        try:
+            self.store.add(ROLE, role_name, outputs)
+        except AlreadyExists:
             raise ProviderError(
                 f"creating IAM Role ({role_name}): EntityAlreadyExists: "
                 f"Role with name {role_name} already exists."
-            )
-        self.store.add(ROLE, role_name, outputs)
+            ) from None
         return role_name, outputs
 
     def _update_role(self, role_name: str, old: Props, new: Props) -> Props:
@@ -205,12 +206,13 @@ class AwsDouble(TableProvider):
             "region": region,
             "tagsAll": inputs.get("tags", {}),
         }
-        if self.store.get(BUCKET, bucket) is not None:
+        try:
+            self.store.add(BUCKET, bucket, outputs)
+        except AlreadyExists:
             raise ProviderError(
                 f"creating S3 Bucket ({bucket}): BucketAlreadyOwnedByYou: Your previous request to "
                 "create the named bucket succeeded and you already own it."
-            )
-        self.store.add(BUCKET, bucket, outputs)
+            ) from None
         return bucket, outputs
 
     def _update_bucket(self, bucket: str, old: Props, new: Props) -> Props:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -108,14 +109,21 @@ class LocalCloud:
         self, args: Sequence[str], *, check: bool = False, timeout: float = 300
     ) -> subprocess.CompletedProcess[str]:
         """The real CLI, in the work dir, with this cloud's environment."""
+        return self._execute([str(self.pulumi_bin), *args, "--non-interactive"], timeout=timeout, check=check)
+
+    def _execute(
+        self, argv: Sequence[str], *, timeout: float, check: bool = False, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """`argv` in the work dir with this cloud's environment, its output captured as text."""
         return subprocess.run(
-            [str(self.pulumi_bin), *args, "--non-interactive"],
+            argv,
+            input=stdin,
             cwd=self.work_dir,
             env=self.env(),
             capture_output=True,
             text=True,
-            check=check,
             timeout=timeout,
+            check=check,
         )
 
     def run_command(self, action: str, stack: str, *extra: str, program: Path | None = None) -> list[str]:
@@ -140,32 +148,19 @@ class LocalCloud:
         self, action: str, stack: str, *extra: str, program: Path | None = None, timeout: float = 600
     ) -> subprocess.CompletedProcess[str]:
         """`up`, `preview`, `refresh` or `destroy` through the real engine; output captured."""
-        return subprocess.run(
-            self.run_command(action, stack, *extra, program=program),
-            cwd=self.work_dir,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
+        return self._execute(self.run_command(action, stack, *extra, program=program), timeout=timeout)
 
     def gate(
         self, outputs_json: str, *options: str, timeout: float = 120
     ) -> subprocess.CompletedProcess[str]:
         """`pulumi stack output --json | twinmaker-gate wait --pulumi-outputs - OPTIONS`: the pipeline's
         gate step on the stack outputs `outputs_json`, polling every 0.5-1 s (local jobs are quick)."""
-        return subprocess.run(
-            [sys.executable, "-m", "validators", "wait", "--pulumi-outputs", "-", "--min-interval", "0.5",
-             "--max-interval", "1", *options],
-            input=outputs_json,
-            cwd=self.work_dir,
-            env=self.env(),
-            capture_output=True,
-            text=True,
+        argv = [sys.executable, "-m", "validators", "wait", "--pulumi-outputs", "-"]
+        return self._execute(
+            [*argv, "--min-interval", "0.5", "--max-interval", "1", *options],
             timeout=timeout,
-            check=False,
-        )  # fmt: skip
+            stdin=outputs_json,
+        )
 
     def init_stack(self, stack: str, config: Mapping[str, Any]) -> None:
         """A new stack on the local backend with `config` (written as its stack config file)."""
@@ -184,6 +179,28 @@ class LocalCloud:
         deployment = json.loads(done.stdout).get("deployment", {})
         resources: list[dict[str, Any]] = deployment.get("resources") or []
         return resources
+
+    def stop_leftover_plugins(self) -> int:
+        """Stops provider plugins this cloud's engine started and left running; returns how many.
+
+        Plugins run in process groups of their own (the engine's doing, so a Ctrl-C does not reach
+        them) and the engine stops them when it ends; after a Ctrl-C the v3.274.1 CLI sometimes ends
+        without doing so (seen about one time in eight). They are found by this cloud's PULUMI_HOME
+        in their environment (Linux /proc)."""
+        marker = f"PULUMI_HOME={self.home}".encode()
+        stopped = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if b"local_cloud.aws" in (entry / "cmdline").read_bytes() and marker in (
+                    entry / "environ"
+                ).read_bytes().split(b"\0"):
+                    os.kill(int(entry.name), signal.SIGTERM)
+                    stopped += 1
+            except OSError:
+                continue
+        return stopped
 
     def recorded(self) -> dict[str, dict[str, Any]]:
         """What the aws double recorded in the local account (roles, policies, buckets)."""

@@ -41,7 +41,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from local_cloud import naming
-from local_cloud.values import UNKNOWN, map_from_plain, map_to_plain, to_plain
+from local_cloud.values import UNKNOWN, map_from_plain, map_to_plain
 
 Props = dict[str, Any]
 #: create(name, inputs) -> (id, outputs); blocking, run on a worker thread.
@@ -99,12 +99,8 @@ class TableProvider(Provider):
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
         # The region and friends arrive as provider config; unknown ones are kept as given.
         self.config = {k: v for k, v in map_to_plain(request.args).items() if v is not UNKNOWN}
-        self.on_configure()
         # supports_preview=False: the engine then never calls create() during `pulumi preview`.
         return ConfigureResponse(accept_secrets=False, supports_preview=False)
-
-    def on_configure(self) -> None:
-        """Hook for subclasses: the provider config is in `self.config`."""
 
     def configured_region(self, package: str) -> str:
         """The provider's region as the real providers take it: `PACKAGE:region` in the stack config,
@@ -217,8 +213,3 @@ async def _call(function: Callable[..., Any], *args: Any) -> Any:
         raise
     except Exception as error:
         raise ProviderError(str(error)) from error
-
-
-def plain(value: PropertyValue) -> Any:
-    """Re-exported for the kinds' tests: a property value as plain data."""
-    return to_plain(value)

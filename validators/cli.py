@@ -16,11 +16,11 @@ import dataclasses
 import os
 import signal
 import sys
-import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TextIO
 
-from validators.aws_settings import AwsSettings, GateConfigError
+from validators.aws_settings import GateConfigError
 from validators.cli_environment import PROG, Clocks, Environment, Interrupted, Signals
 from validators.cli_parser import ENV_OPTIONS, Plan, UsageError, build_parser, plan_from_args
 from validators.cli_reports import write_reports
@@ -30,7 +30,6 @@ from validators.model import ExitStatus, Outcome, RunResult, StateChange, Target
 from validators.reports.heartbeat import narrate
 from validators.sanitize import redact, safe_text
 from validators.shadow import shadowing_problem
-from validators.wait_settings import WaitPolicy
 from validators.waiter import Waiter
 
 __all__ = [
@@ -46,63 +45,52 @@ __all__ = [
 ]
 
 
-def _prepared(plan: Plan, waiter: Waiter | None) -> tuple[list[Target], Waiter]:
+@contextmanager
+def _prepared(plan: Plan, waiter: Waiter | None) -> Iterator[tuple[list[Target], Waiter]]:
     """The run's targets (regions resolved and checked, repeats dropped) and what waits for them.
 
     The real run is prepared once (`gate.GateRun`: one session, one client pool, one budget per
-    region) and both lists the rows and waits; an injected `waiter` (tests) gets the targets resolved
-    by a pool of their own."""
+    region), lists the rows, waits, and is closed after; an injected `waiter` (tests) gets the
+    targets resolved by a pool of their own."""
     # boto3 only when a run starts.
     from validators.gate import GateRun, open_pool, resolve_regions  # noqa: PLC0415
 
     if waiter is not None:
-        return [t for t, _ in resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))], waiter
-    run = GateRun(plan.policy, plan.aws)
-    targets = [target for target, _ in run.resolve(plan.targets)]
-
-    def wait(
-        targets: Sequence[Target],
-        policy: WaitPolicy | None = None,
-        *,
-        aws: AwsSettings | None = None,
-        on_change: Callable[[StateChange], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> RunResult:
-        del policy, aws  # the run was prepared with the plan's
-        return run.wait(targets, on_change=on_change, cancel=cancel)
-
-    return targets, wait
+        yield [t for t, _ in resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))], waiter
+        return
+    with GateRun(plan.policy, plan.aws, targets_hint=len(plan.targets)) as run:
+        yield [target for target, _ in run.resolve(plan.targets)], run
 
 
 def run_plan(plan: Plan, env: Environment, waiter: Waiter | None, signals: Signals) -> RunResult:
     """Run the wait and write every report; the result says which reports could not be written."""
     out = env.out(plan.output)
-    targets, waiter = _prepared(plan, waiter)
-    progress = None
-    if plan.progress and env.can_draw_live(out.people):
-        from validators.reports.progress import LiveProgress  # noqa: PLC0415 - rich only on a TTY
+    with _prepared(plan, waiter) as (targets, wait_for):
+        progress = None
+        if plan.progress and env.can_draw_live(out.people):
+            from validators.reports.progress import LiveProgress  # noqa: PLC0415 - rich only on a TTY
 
-        progress = LiveProgress(targets, stream=out.people)
+            progress = LiveProgress(targets, stream=out.people)
 
-    def wait(on_change: Callable[[StateChange], None]) -> RunResult:
-        return waiter(targets, plan.policy, aws=plan.aws, on_change=on_change, cancel=signals.cancel)
+        def wait(on_change: Callable[[StateChange], None]) -> RunResult:
+            return wait_for(targets, plan.policy, aws=plan.aws, on_change=on_change, cancel=signals.cancel)
 
-    signals.running = True
-    if progress is not None:
-        progress.start()
-        try:
-            result = wait(progress.update)
-        finally:
-            progress.stop()
-    else:
-        result = narrate(
-            wait,
-            targets,
-            lambda line: out.write(out.people, line),
-            first=plan.heartbeat,
-            clock=env.clocks.clock,
-            wait=env.clocks.wait,
-        )
+        signals.running = True
+        if progress is not None:
+            progress.start()
+            try:
+                result = wait(progress.update)
+            finally:
+                progress.stop()
+        else:
+            result = narrate(
+                wait,
+                targets,
+                lambda line: out.write(out.people, line),
+                first=plan.heartbeat,
+                clock=env.clocks.clock,
+                wait=env.clocks.wait,
+            )
     # "Interrupted" means a signal came before a verdict: one that lands after every target has its
     # verdict changes nothing.
     if signals.received is not None and any(j.outcome is Outcome.INTERRUPTED for j in result.jobs):

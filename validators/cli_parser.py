@@ -35,6 +35,9 @@ examples:
   python -m validators wait --workspace-id plant-a --workspace-id plant-b --region eu-west-1 \\
       --timeout 600 --junit-xml reports/twinmaker-sync.xml
 
+inside `pulumi up`: the program's own gate (Pulumi config gateMode: stack) waits for every sync job at
+once without holding any of the engine's --parallel workers; this command is the step after it.
+
 exit codes: 0 all active; 1 a job failed (error, resource_errors, unexpected_state); 2 usage error or
 bad input; 3 timeout; 4 could not judge (not_found, denied, invalid, unreachable); 130/143 interrupted.
 """

@@ -98,14 +98,25 @@ class GateRun:
     """One gate run: one session, one client pool, one budget per region, one worker pool (see the
     module docstring). Thread-safe: waits may run on many threads at once."""
 
-    def __init__(self, policy: WaitPolicy, aws: AwsSettings, *, pool: ClientPool | None = None) -> None:
-        """Prepare: raises `GateConfigError` (an unknown profile) before any request."""
+    def __init__(
+        self,
+        policy: WaitPolicy,
+        aws: AwsSettings,
+        *,
+        pool: ClientPool | None = None,
+        targets_hint: int | None = None,
+    ) -> None:
+        """Prepare: raises `GateConfigError` (an unknown profile) before any request. `targets_hint`:
+        how many targets the run will see at most, when known, so it starts no idle worker threads."""
         self.policy = policy
         self.aws = aws
         self.pool = pool or open_pool(aws, policy)
         self.clock: Callable[[], float] = time.monotonic
         self.budgets = RegionBudgets(policy.max_rps, self.clock)
-        self._executor = DaemonExecutor(max(1, policy.max_concurrency))
+        workers = (
+            policy.max_concurrency if targets_hint is None else min(policy.max_concurrency, targets_hint)
+        )
+        self._executor = DaemonExecutor(max(1, workers))
         self._lock = threading.Lock()  # boto3 sessions are not thread-safe: clients are made under it
 
     @classmethod
@@ -171,9 +182,28 @@ class GateRun:
         threading.Thread(target=work, name=f"gate-{target.label()}", daemon=True).start()
         return future
 
+    def __call__(
+        self,
+        targets: Sequence[Target],
+        policy: WaitPolicy | None = None,
+        *,
+        aws: AwsSettings | None = None,
+        on_change: Callable[[StateChange], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> RunResult:
+        """The run as a `Waiter` (what the CLI calls): `wait`, with the settings it was prepared with."""
+        del policy, aws
+        return self.wait(targets, on_change=on_change, cancel=cancel)
+
     def close(self) -> None:
         """Let the worker threads go (they are daemons: nothing waits for them)."""
         self._executor.shutdown()
+
+    def __enter__(self) -> GateRun:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 #: `GateRun.shared`'s runs, by settings: one per process for each (policy, AWS settings).
@@ -195,8 +225,5 @@ def wait_for_sync_jobs(
     Raises `GateConfigError` before any request when the run cannot start (no region, unknown profile).
     Never raises for what the service or the network does: that is in the verdicts.
     """
-    run = GateRun(policy or WaitPolicy(), aws or AwsSettings(), pool=pool)
-    try:
+    with GateRun(policy or WaitPolicy(), aws or AwsSettings(), pool=pool, targets_hint=len(targets)) as run:
         return run.wait(targets, on_change=on_change, cancel=cancel)
-    finally:
-        run.close()

@@ -150,6 +150,7 @@ def deploy(tmp_path: Path) -> Iterator[Any]:
     """Factory: `deploy(timelines, workspace_ids, **program_config) -> Deployment` (stack created)."""
     require_pulumi()
     endpoints: list[Endpoint] = []
+    deployments: list[Deployment] = []
 
     def make(
         timelines: Mapping[str, str], workspace_ids: list[str] | None = None, **program: Any
@@ -158,10 +159,13 @@ def deploy(tmp_path: Path) -> Iterator[Any]:
         endpoints.append(endpoint)
         cloud = LocalCloud(tmp_path / f"cloud{len(endpoints)}", endpoint.url, region=REGION)
         deployment = Deployment(cloud, endpoint)
+        deployments.append(deployment)
         cloud.init_stack(deployment.stack, stack_config(workspace_ids or list(timelines), **program))
         return deployment
 
     yield make
+    for deployment in deployments:
+        deployment.cloud.stop_leftover_plugins()
     for endpoint in endpoints:
         endpoint.stop()
 

@@ -162,15 +162,8 @@ def test_destroy_leaves_no_workspace_on_the_endpoint_and_nothing_in_the_account(
     assert d.cloud.stack_resources(d.stack) == []
 
 
-def _running_plugins() -> list[str]:
-    """The local cloud's provider plugins still running (the e2e tests run one engine at a time)."""
-    done = subprocess.run(["pgrep", "-af", "local_cloud.aws"], capture_output=True, text=True, check=False)
-    return done.stdout.splitlines()
-
-
 def test_ctrl_c_while_the_gate_waits_ends_within_seconds_and_leaves_a_clean_state(deploy) -> None:
     d: Deployment = deploy({"slow-1": "slow"})
-    before = set(_running_plugins())
     child = subprocess.Popen(
         d.cloud.run_command("up", d.stack),
         cwd=d.cloud.work_dir,
@@ -198,5 +191,19 @@ def test_ctrl_c_while_the_gate_waits_ends_within_seconds_and_leaves_a_clean_stat
     exported = json.loads(d.cloud.pulumi(["stack", "export", "--stack", d.stack], check=True).stdout)
     assert not exported["deployment"].get("pending_operations")
     assert any("slow-1-sync-job" in urn for urn in d.sync_job_urns())
-    time.sleep(1)
-    assert set(_running_plugins()) - before == set()  # the CLI stopped the plugins it started
+    # The CLI is gone. Its provider plugins (in process groups of their own) are its to stop; after
+    # a cancel v3.274.1 sometimes leaves them running: the fixture stops those (see README).
+
+
+def test_a_clouds_leftover_plugins_are_found_and_stopped(deploy) -> None:
+    d: Deployment = deploy({"plant-a": "active"})
+    plugin = subprocess.Popen(
+        [str(d.cloud.plugin_files / "pulumi-resource-aws"), "127.0.0.1:1"],
+        env=d.cloud.env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert plugin.stdout is not None and plugin.stdout.readline().strip().isdigit()  # serving
+    assert d.cloud.stop_leftover_plugins() == 1
+    assert plugin.wait(timeout=10) is not None
+    plugin.stdout.close()
