@@ -36,7 +36,7 @@ gate_policy = WaitPolicy(
 # No endpoint here: botocore's environment (AWS_ENDPOINT_URL_IOTTWINMAKER, AWS_PROFILE...) applies.
 gate_aws = AwsSettings(region=region_name)
 # `gateMode: hook` binds an after-create hook to each SyncJob; the default, `stack`, waits for all of
-# them in one gate run below, without holding the engine's workers (README: "How the gate waits").
+# them in one gate run below, without holding the engine's workers (docs/pulumi.md, "How the gate waits").
 gate_hook = (
     create_gate_hook(gate_policy, gate_aws)
     if settings.gate.enabled and settings.gate.mode == "hook"

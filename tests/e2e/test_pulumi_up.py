@@ -192,7 +192,7 @@ def test_ctrl_c_while_the_gate_waits_ends_within_seconds_and_leaves_a_clean_stat
     assert not exported["deployment"].get("pending_operations")
     assert any("slow-1-sync-job" in urn for urn in d.sync_job_urns())
     # The CLI is gone. Its provider plugins (in process groups of their own) are its to stop; after
-    # a cancel v3.274.1 sometimes leaves them running: the fixture stops those (see README).
+    # a cancel v3.274.1 sometimes leaves them running: the fixture stops those (docs/engine-notes.md).
 
 
 def test_a_clouds_leftover_plugins_are_found_and_stopped(deploy) -> None:

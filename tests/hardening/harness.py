@@ -2,7 +2,7 @@
 
 `run_gate` runs the CLI in-process (`tests.gate_run.run_cli`: stdout and stderr captured, any
 traceback fails the test). The `*_clean` checks say what "safe to show"
-means for each output (see the README's "Failure modes").
+means for each output (see docs/gate.md, "Failure modes").
 """
 
 from __future__ import annotations

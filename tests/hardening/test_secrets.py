@@ -4,7 +4,7 @@ when the service (or whatever answers in its place) echoes the request's own hea
 network errors quote the endpoint URL, and when the URL itself is rejected as bad input.
 
 The gate has no logging of its own; botocore's logger, if a user turns it on, is theirs (see
-the README's "Failure modes").
+docs/gate.md, "Failure modes").
 """
 
 from __future__ import annotations

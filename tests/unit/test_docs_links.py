@@ -82,7 +82,7 @@ def broken_links(page: Path, root: Path) -> list[str]:
         if not resolved.exists():
             problems.append(f"{where}: no such file")
             continue
-        if fragment and resolved.suffix == ".md" and fragment not in anchors(resolved.read_text(encoding="utf-8")):
+        if fragment and resolved.suffix == ".md" and fragment not in anchors(resolved.read_text("utf-8")):
             problems.append(f"{where}: no heading with anchor #{fragment}")
     return problems
 
