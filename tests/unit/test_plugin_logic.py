@@ -213,3 +213,11 @@ def test_the_schema_describes_every_property_and_the_config() -> None:
     assert schema["config"]["variables"]["maxRps"]["default"] == WaitPolicy().max_rps
     assert resource["properties"]["syncSource"]["default"] == "SITEWISE"
     json.dumps(schema)  # plain JSON
+
+
+def test_the_reference_doc_carries_every_description_of_the_schema() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "plugin.md").read_text(encoding="utf-8")
+    for prop in (*spec.INPUTS, *spec.VERDICT_OUTPUTS, *spec.CONFIG):
+        assert f"| `{prop.name}` |" in doc and prop.description in doc, prop.name
