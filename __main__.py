@@ -1,7 +1,9 @@
 """TwinMaker workspaces with a gated SiteWise sync: config in, components out, the gate bound, exports last.
 
-`pulumi up` fails when a new sync job ends in ERROR: the `twinmaker-sync-gate` hook runs after each
-SyncJob is created and waits for its verdict (see `validators/pulumi_hook.py`).
+`pulumi up` fails unless every sync job becomes ACTIVE. By default (`gateMode: stack`) the program
+waits for all of them in one gate run once they exist, re-checking every job on every update
+(`validators/pulumi_stack_gate.py`); `gateMode: hook` binds an after-create hook to each new SyncJob
+instead (`validators/pulumi_hook.py`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from twinmaker_infra.workspace import TwinMakerWorkspace, WorkspaceArgs
 from validators.aws_settings import AwsSettings
 from validators.pulumi_hook import create_gate_hook
 from validators.pulumi_stack_gate import GatedJob, gate_stack
-from validators.wait_settings import WaitPolicy
 
 settings = stack_config.load()
 region_name = stack_config.resolve_region(
@@ -28,11 +29,7 @@ identity = aws.get_caller_identity_output()
 partition = aws.get_partition_output().partition
 region: pulumi.Input[str] = region_name or aws.get_region_output().region
 
-gate_policy = WaitPolicy(
-    timeout=settings.gate.timeout,
-    check_resources=settings.gate.check_resources,
-    max_rps=settings.gate.max_rps,
-)
+gate_policy = settings.gate.policy()
 # No endpoint here: botocore's environment (AWS_ENDPOINT_URL_IOTTWINMAKER, AWS_PROFILE...) applies.
 gate_aws = AwsSettings(region=region_name)
 # `gateMode: hook` binds an after-create hook to each SyncJob; the default, `stack`, waits for all of

@@ -396,7 +396,7 @@ def test_the_default_stack_gate_waits_for_every_job_in_one_run_and_binds_no_hook
 def test_the_gate_mode_and_budget_are_checked_config() -> None:
     for key, value, message in (
         ("gateMode", "sometimes", "expected one of stack, hook"),
-        ("gateMaxRps", "0", "expected a positive number"),
+        ("gateMaxRps", "0", "twinmaker-sync:gateMaxRps must be more than zero, got '0'"),
     ):
         with pytest.raises(Exception, match=message):
             load_program(stack_config(workspaces=[{"id": "solo-1"}], **{key: value}))
