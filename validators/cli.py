@@ -1,4 +1,4 @@
-"""`twinmaker-gate wait` (also `python -m validators wait`): a thin CLI over `wait_for_sync_jobs`.
+"""`twinmaker-gate wait` (also `python -m validators wait`): a thin CLI over the gate library's `GateRun`.
 
 `main(argv) -> int` never calls `sys.exit` and never lets a traceback out: bad input is one line on stderr
 and exit 2, before any AWS request; every verdict maps to its exit code (`ExitStatus`; docs/gate.md,
@@ -18,6 +18,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TextIO
 
 from validators.aws_settings import GateConfigError
@@ -45,21 +46,27 @@ __all__ = [
 ]
 
 
+#: What the CLI calls to wait for its targets: `GateRun.wait`, or an injected `Waiter` bound to the plan.
+_WaitFor = Callable[..., RunResult]
+
+
 @contextmanager
-def _prepared(plan: Plan, waiter: Waiter | None) -> Iterator[tuple[list[Target], Waiter]]:
-    """The run's targets (regions resolved and checked, repeats dropped) and what waits for them.
+def _prepared(plan: Plan, waiter: Waiter | None) -> Iterator[tuple[list[Target], _WaitFor]]:
+    """The run's targets (regions resolved and checked, repeats dropped) and what waits for them,
+    called as `wait_for(targets, on_change=..., cancel=...)`.
 
     The real run is prepared once (`gate.GateRun`: one session, one client pool, one budget per
     region), lists the rows, waits, and is closed after; an injected `waiter` (tests) gets the
-    targets resolved by a pool of their own."""
+    targets resolved by a pool of their own, and the plan's policy and AWS settings."""
     # boto3 only when a run starts.
     from validators.gate import GateRun, open_pool, resolve_regions  # noqa: PLC0415
 
     if waiter is not None:
-        yield [t for t, _ in resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))], waiter
+        resolved = resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))
+        yield [t for t, _ in resolved], partial(waiter, policy=plan.policy, aws=plan.aws)
         return
     with GateRun(plan.policy, plan.aws, targets_hint=len(plan.targets)) as run:
-        yield [target for target, _ in run.resolve(plan.targets)], run
+        yield [target for target, _ in run.resolve(plan.targets)], run.wait
 
 
 def run_plan(plan: Plan, env: Environment, waiter: Waiter | None, signals: Signals) -> RunResult:
@@ -73,7 +80,7 @@ def run_plan(plan: Plan, env: Environment, waiter: Waiter | None, signals: Signa
             progress = LiveProgress(targets, stream=out.people)
 
         def wait(on_change: Callable[[StateChange], None]) -> RunResult:
-            return wait_for(targets, plan.policy, aws=plan.aws, on_change=on_change, cancel=signals.cancel)
+            return wait_for(targets, on_change=on_change, cancel=signals.cancel)
 
         signals.running = True
         if progress is not None:
