@@ -1,4 +1,4 @@
-"""Early, honest answers (issue 14), through the CLI against the local endpoint: a typo'd workspace, an
+"""Early, honest answers, through the CLI against the local endpoint: a typo'd workspace, an
 unsupported sync source, an endpoint nothing reaches, missing credentials, a bad AWS_PROFILE, and a report
 that could not be written. Each is answered in seconds, not after the grace or the timeout."""
 

@@ -278,7 +278,7 @@ def test_resolve_regions_keeps_the_first_of_each_resolved_region_workspace_sourc
     assert resolve_regions([], pool) == []
 
 
-# --- early answers (issue 14) ----------------------------------------------------------------------
+# --- early answers ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

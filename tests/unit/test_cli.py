@@ -404,7 +404,7 @@ def test_signals_arriving_together_are_one_interrupt_and_the_reports_are_written
     assert ET.parse(report).getroot().find(".//skipped") is not None
 
 
-# --- settings a pipeline sets, versions and names (issue 14) --------------------------------------
+# --- settings a pipeline sets, versions and names -------------------------------------------------
 
 
 def test_durations_with_units_reach_the_policy() -> None:
