@@ -128,9 +128,12 @@ def main(
         try:
             if (shadow := shadowing_problem()) is not None:
                 raise UsageError(shadow)
-            args = build_parser(env.prog).parse_args(argv)
-            if args.command != "wait":
-                raise UsageError("choose a command: wait (see --help)")
+            parser = build_parser(env.prog)
+            args = parser.parse_args(argv)
+            if args.command is None:  # a bare `twinmaker-gate`: its usage, and what to choose
+                bootstrap.write(env.stderr, parser.format_usage().rstrip())
+                bootstrap.write(env.stderr, f"{env.prog}: error: choose a command: wait (see --help)")
+                return ExitStatus.USAGE
             for warning in apply_environment(args, ENV_OPTIONS, env.environ):
                 bootstrap.write(env.stderr, f"{env.prog} wait: warning: {safe_text(warning, 600)}")
             plan = plan_from_args(args, env.stdin)

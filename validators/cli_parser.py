@@ -11,7 +11,7 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 from urllib.parse import urlsplit
 
 from validators.aws_settings import AwsSettings
@@ -48,7 +48,13 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of printing usage and exiting: the CLI owns the one-line message."""
+    """argparse that raises instead of printing usage and exiting: the CLI owns the one-line message.
+    No abbreviations (`--workspace` for `--workspace-id`): each accepted prefix would become part of the
+    contract, and a new option could never start with one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
