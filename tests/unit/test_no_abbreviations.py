@@ -1,4 +1,4 @@
-"""The project's other command lines refuse abbreviated options too (the gate's own: tests/unit/test_cli.py)."""
+"""The project's other command lines refuse abbreviated options too (the gate's: tests/unit/test_cli.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from twinmaker_local.demo import _parser as demo_parser
 def test_a_prefix_of_an_option_is_refused(
     parser: Callable[[], argparse.ArgumentParser], full: str, prefix: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert getattr(parser().parse_args([full, "2"]), "time_scale") == 2.0
+    assert parser().parse_args([full, "2"]).time_scale == 2.0
     with pytest.raises(SystemExit) as caught:
         parser().parse_args([prefix, "2"])
     assert caught.value.code == 2

@@ -172,9 +172,9 @@ def narrate(
 ) -> RunResult:
     """`run(on_change)` with its story told through `emit`: a line per state change or verdict
     (`text.format_change`; an error an earlier line showed is named, not repeated), and heartbeats in
-    the silences between them (none when `first` is 0). The CLI off a terminal and the Pulumi entry points tell
-    it the same way. Without `changes`, only the heartbeats: for a caller that shows each change
-    elsewhere (the stack gate, on the job's own row), which still ends a silence."""
+    the silences between them (none when `first` is 0). The CLI off a terminal and the Pulumi entry
+    points tell it the same way. Without `changes`, only the heartbeats: for a caller that shows each
+    change elsewhere (the stack gate, on the job's own row), which still ends a silence."""
     heartbeat = Heartbeat(targets, start=clock(), first=first) if first > 0 else None
     said = SaidOnce()
 
