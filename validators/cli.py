@@ -5,9 +5,10 @@ and exit 2, before any AWS request; every verdict maps to its exit code (`ExitSt
 "Outcomes and exit codes"). Only `validators/__main__.py` and the console script turn the int into a
 process exit.
 
-This module composes three others, one concern each: `cli_parser` (the command line and the `Plan` it
-becomes), `cli_environment` (streams, variables, terminal, signals, clocks) and `cli_reports` (the
-reports after a run). boto3 is imported only when a run starts, rich only on a terminal.
+This module composes four others, one concern each: `cli_parser` (the command line and the `Plan` it
+becomes), `cli_variables` (the `TWINMAKER_GATE_*` variables that stand in for options),
+`cli_environment` (streams, variables, terminal, signals, clocks) and `cli_reports` (the reports after
+a run). boto3 is imported only when a run starts, rich only on a terminal.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from validators.aws_settings import GateConfigError
 from validators.cli_environment import PROG, Clocks, Environment, Interrupted, Signals
 from validators.cli_parser import ENV_OPTIONS, Plan, UsageError, build_parser, plan_from_args
 from validators.cli_reports import write_reports
-from validators.environment import EnvVarError, apply_environment
+from validators.cli_variables import EnvVarError, apply_environment
 from validators.inputs import InputError
 from validators.model import ExitStatus, Outcome, RunResult, StateChange, Target
 from validators.reports.heartbeat import narrate

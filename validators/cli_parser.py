@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from validators.aws_settings import AwsSettings
 from validators.cli_environment import PROG
+from validators.cli_variables import PREFIX, EnvOption, boolean
 from validators.durations import DurationError, parse_duration
-from validators.environment import PREFIX, EnvOption, boolean
 from validators.inputs import read_pulumi_outputs, read_source, read_terraform_outputs, targets_from_flags
 from validators.model import Target
 from validators.names import DEFAULT_SYNC_SOURCE, SUPPORTED_SYNC_SOURCES, check_region
