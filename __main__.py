@@ -18,7 +18,6 @@ from validators.aws_settings import AwsSettings
 from validators.pulumi import Provider as SyncGateProvider
 from validators.pulumi_hook import create_gate_hook
 from validators.pulumi_stack_gate import GatedJob, gate_stack
-from validators.wait_settings import WaitPolicy
 
 settings = stack_config.load()
 region_name = stack_config.resolve_region(
@@ -31,11 +30,7 @@ identity = aws.get_caller_identity_output()
 partition = aws.get_partition_output().partition
 region: pulumi.Input[str] = region_name or aws.get_region_output().region
 
-gate_policy = WaitPolicy(
-    timeout=settings.gate.timeout,
-    check_resources=settings.gate.check_resources,
-    max_rps=settings.gate.max_rps,
-)
+gate_policy = settings.gate.policy()
 # No endpoint here: botocore's environment (AWS_ENDPOINT_URL_IOTTWINMAKER, AWS_PROFILE...) applies.
 gate_aws = AwsSettings(region=region_name)
 # `gateMode: hook` binds an after-create hook to each SyncJob; the default, `stack`, waits for all of

@@ -45,7 +45,9 @@ def _designs(text: str) -> tuple[str, ...]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__.splitlines()[0], allow_abbrev=False
+    )
     parser.add_argument(
         "names",
         nargs="*",

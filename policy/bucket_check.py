@@ -108,6 +108,8 @@ def _encryption(model: StackModel, bucket: Res) -> tuple[Match, str]:
     inline = bucket.get("serverSideEncryptionConfiguration")
     if inline is not None:
         configs.append(inline)
+    # YES at the first rule that encrypts, else MAYBE if one is unknown, else NO: the same reduction as
+    # the TLS check below, kept inline because each reads its own kind of source.
     verdict = Match.NO
     for rules in configs:
         found = _sse_algorithm(rules)

@@ -204,19 +204,18 @@ def _both(a: Match, b: Match) -> Match:
 
 def statement_applies(st: Statement, action: str, resource: str) -> Match:
     """Whether `st` covers `action` on `resource`, honouring NotAction/NotResource."""
-    if st.actions is not None:
-        on_action = _any_match(st.actions, action, action_matches)
-    elif st.not_actions is not None:
-        on_action = _negate(_any_match(st.not_actions, action, action_matches))
-    else:
-        on_action = Match.NO
-    if st.resources is not None:
-        on_resource = _any_match(st.resources, resource, arn_matches)
-    elif st.not_resources is not None:
-        on_resource = _negate(_any_match(st.not_resources, resource, arn_matches))
-    else:
-        on_resource = Match.NO
+    on_action = _covers(st.actions, st.not_actions, action, action_matches)
+    on_resource = _covers(st.resources, st.not_resources, resource, arn_matches)
     return _both(on_action, on_resource)
+
+
+def _covers(listed: Any, not_listed: Any, value: str, matcher: Any) -> Match:
+    """One side of a statement (Action/NotAction, Resource/NotResource): does it cover `value`?"""
+    if listed is not None:
+        return _any_match(listed, value, matcher)
+    if not_listed is not None:
+        return _negate(_any_match(not_listed, value, matcher))
+    return Match.NO
 
 
 def evaluate(documents: Sequence[Document], action: str, resources: Sequence[str]) -> Access:

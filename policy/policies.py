@@ -34,6 +34,7 @@ from .stack_model import ROLE, SYNC_JOB, Res, StackModel, from_validation_args
 from .sync_role_check import check_sync_roles
 from .sync_role_requirements import SUPPORTED_SYNC_SOURCES
 
+# Names, one constant each (tests and the pack's config refer to them); like stack_model's type names.
 SYNC_SOURCE_SUPPORTED: Final = "twinmaker-sync-source-supported"
 ROLE_TRUST_CONFUSED_DEPUTY: Final = "twinmaker-role-trust-confused-deputy"
 SYNC_ROLE_PERMISSIONS: Final = "twinmaker-sync-role-permissions"
@@ -71,6 +72,8 @@ def _on_stack(check: Callable[[StackModel, Mapping[str, Any]], Findings]) -> Any
     return validate
 
 
+# One declaration per policy, pulumi_policy's own objects: alike by shape on purpose (the duplicate
+# finder pairs them), each read on its own.
 POLICIES: Final[list[Policy]] = [
     ResourceValidationPolicy(
         name=SYNC_SOURCE_SUPPORTED,

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Final
 
 SUPPORTED_SYNC_SOURCES: Final = ("SITEWISE",)
-"""Values of SyncJob `syncSource` the service accepts today (CreateSyncJob fails at once otherwise)."""
+"""Values of SyncJob `syncSource` the service accepts today (CreateSyncJob fails at once otherwise).
+Written here, not imported from the gate's `validators.names`: the pack runs in a virtualenv of its own
+with only its requirements (pulumi, pulumi-policy). A test keeps the two equal."""
 
 PROBE_ID: Final = "sync-probe"
 """Stand-in for an asset, asset model, entity or component type ID when checking resource scoping."""

@@ -60,6 +60,7 @@ def secure_bucket(
         restrict_public_buckets=True,
         opts=child,
     )
+    # One resource per S3 setting (AWS provider v6 splits them): alike by shape, each with its reason.
     ownership = aws.s3.BucketOwnershipControls(
         f"{name}-bucket-ownership",
         bucket=bucket.id,

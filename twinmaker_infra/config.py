@@ -23,14 +23,16 @@ from validators.names import (
     WORKSPACE_ID_PATTERN,
     check_workspace_id,
 )
+from validators.wait_settings import PolicyError, WaitPolicy, setting
 
 NAMESPACE = "twinmaker-sync"
 
-DEFAULT_GATE_TIMEOUT = 1800.0
-#: The gate's request budget in the program: the CLI's `--max-rps` default.
-DEFAULT_GATE_MAX_RPS = 10.0
-#: `gateMode`: see `GateSettings.mode` (the same names as `validators.pulumi_stack_gate.GATE_MODES`).
-GATE_MODES = ("stack", "hook", "resource")
+#: The wait settings the program exposes: each config key, and the gate's setting it sets (its
+#: default, rule and meaning are the setting's: `validators.wait_settings.SETTINGS`).
+GATE_SETTINGS = {"gateTimeout": "timeout", "gateMaxRps": "max_rps", "gateCheckResources": "check_resources"}
+#: `gateMode`: see `GateSettings.mode`.
+GATE_MODES = ("stack", "resource", "hook")
+DEFAULT_GATE_MODE = "stack"
 _WORKSPACE_KEYS = frozenset({"id", "description", "syncSource", "tags"})
 # AWS tag limits: keys up to 128 characters, values up to 256, no `aws:` prefix on keys.
 _TAG_KEY_MAX = 128
@@ -57,14 +59,19 @@ class GateSettings:
     """How `pulumi up` gates each new sync job (the `gate*` keys)."""
 
     enabled: bool = True
-    timeout: float = DEFAULT_GATE_TIMEOUT
-    check_resources: bool = False
+    timeout: float = setting("timeout").default
+    check_resources: bool = bool(setting("check_resources").default)
     #: "stack": the program awaits every job in one gate run (default); "hook": an after-create hook
     #: per SyncJob, which holds one of the engine's --parallel workers while it waits; "resource": a
     #: `SyncJobGate` per SyncJob (the twinmaker-sync-gate provider plugin), whose Create waits.
-    mode: str = "stack"
+    mode: str = DEFAULT_GATE_MODE
     #: The one request budget of the program's gate run (requests per second), as `--max-rps`.
-    max_rps: float = DEFAULT_GATE_MAX_RPS
+    max_rps: float = setting("max_rps").default
+
+    def policy(self) -> WaitPolicy:
+        """The gate's wait policy: these settings, the gate's defaults for the rest. Raises
+        `PolicyError` for a value out of its setting's range."""
+        return WaitPolicy(timeout=self.timeout, check_resources=self.check_resources, max_rps=self.max_rps)
 
 
 @dataclass(frozen=True)
@@ -90,17 +97,30 @@ def parse(get: Lookup) -> StackSettings:
     """Parse every key; raise `ConfigError` naming the first bad key."""
     return StackSettings(
         workspaces=_workspaces(get),
-        gate=GateSettings(
-            enabled=_bool(get, "gateEnabled", default=True),
-            timeout=_timeout(get),
-            check_resources=_bool(get, "gateCheckResources", default=False),
-            mode=_choice(get, "gateMode", GATE_MODES, default="stack"),
-            max_rps=_positive_number(get, "gateMaxRps", default=DEFAULT_GATE_MAX_RPS),
-        ),
+        gate=_gate(get),
         tags=_tags(_json(get, "tags", default={}), key("tags")),
         protect=_bool(get, "protect", default=False),
         retain_on_delete=_bool(get, "retainOnDelete", default=False),
     )
+
+
+def _gate(get: Lookup) -> GateSettings:
+    """The `gate*` keys; a value out of its setting's range is worded with the key that set it."""
+    defaults = GateSettings()
+    gate = GateSettings(
+        enabled=_bool(get, "gateEnabled", default=defaults.enabled),
+        timeout=_duration(get, "gateTimeout", default=defaults.timeout),
+        check_resources=_bool(get, "gateCheckResources", default=defaults.check_resources),
+        mode=_choice(get, "gateMode", GATE_MODES, default=defaults.mode),
+        max_rps=_number(get, "gateMaxRps", default=defaults.max_rps),
+    )
+    try:
+        gate.policy()
+    except PolicyError as exc:
+        names = {core: name for name, core in GATE_SETTINGS.items()}
+        raw = get(names[exc.settings[0]])
+        raise ConfigError(f"{exc.worded(lambda core: key(names[core]))}, got {raw!r}") from None
+    return gate
 
 
 def load(config: pulumi.Config | None = None) -> StackSettings:
@@ -138,7 +158,7 @@ def _choice(get: Lookup, name: str, choices: tuple[str, ...], default: str) -> s
     return raw.strip()
 
 
-def _positive_number(get: Lookup, name: str, default: float) -> float:
+def _number(get: Lookup, name: str, default: float) -> float:
     raw = get(name)
     if raw is None:
         return default
@@ -146,25 +166,23 @@ def _positive_number(get: Lookup, name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise ConfigError(f"{key(name)}: expected a positive number, got {raw!r}")
+    if not math.isfinite(value):
+        raise ConfigError(f"{key(name)}: expected a number, got {raw!r}")
     return value
 
 
-def _timeout(get: Lookup) -> float:
-    name = "gateTimeout"
+def _duration(get: Lookup, name: str, default: float) -> float:
+    """Seconds or a duration, read by the gate's own parser, so `30m` means here what it means to
+    `twinmaker-gate --timeout 30m`; a sign is kept for the setting's rule to refuse in its words."""
     raw = get(name)
     if raw is None:
-        return DEFAULT_GATE_TIMEOUT
-    # The gate's own parser, so `30m` means here what it means to `twinmaker-gate --timeout 30m`.
+        return default
     text = raw.strip()
     try:
-        value = parse_duration(text[1:] if text.startswith("-") else text)
+        value = parse_duration(text.removeprefix("-"))
     except DurationError as exc:
         raise ConfigError(f"{key(name)}: {exc}, got {raw!r}") from None
-    if text.startswith("-") or not math.isfinite(value) or value <= 0:
-        raise ConfigError(f"{key(name)}: must be a positive duration, got {raw!r}")
-    return value
+    return -value if text.startswith("-") else value
 
 
 def _workspaces(get: Lookup) -> tuple[WorkspaceSpec, ...]:

@@ -88,6 +88,8 @@ def twinmaker_trust_policy(account_id: str, workspace_arn_: str) -> PolicyDocume
     }
 
 
+# Each document in a helper of its own (alike by shape: policy documents are), so tests and the linter
+# check each one by name.
 def workspace_role_policy(bucket_arn: str) -> PolicyDocument:
     """The workspace role's permissions: its own bucket and its objects, nothing else."""
     return {

@@ -130,6 +130,8 @@ class TwinMakerWorkspace(pulumi.ComponentResource):
             ),
         )
 
+        # The second role, alike by shape with the workspace role on purpose: each is trusted and scoped
+        # for one job (and the policy pack checks each by its name).
         sync_role = aws.iam.Role(
             f"{name}-sync-role",
             name_prefix=role_name_prefix(spec.id, "sync"),

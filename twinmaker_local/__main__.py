@@ -4,6 +4,10 @@ Prints the endpoint's URL on the first line of stdout (flushed, so a parent proc
 connect), then serves until SIGINT or SIGTERM and exits 0. A bad scenario or option is one line on
 stderr and exit code 2. Requests are served in the region they are signed for; `GET URL/_local/stats`
 (or `twinmaker_local.read_stats(URL)`) returns the request counters as JSON.
+
+The scenario's clock starts when the endpoint starts: its sync jobs are created then, and their
+timelines run from that moment, whether or not a request comes. (Only `python -m twinmaker_local.demo`
+holds its clock until the gate's first request, so its story is the same on every machine.)
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from twinmaker_local.server import Endpoint
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m twinmaker_local",
+        allow_abbrev=False,  # a prefix accepted today could never become another option's
         description="A local AWS IoT TwinMaker endpoint (workspaces, sync jobs) driven by a scenario file.",
         epilog="example: python -m twinmaker_local --scenario demo --time-scale 4 --throttle-rps 20; "
         "clients need AWS_DISABLE_HOST_PREFIX_INJECTION=true (see docs/endpoint.md); "
@@ -34,7 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=0, help="port; 0 picks a free one (default 0)")
     p.add_argument("--seed", type=int, help="seed for fault randomness (default: the scenario's, else 0)")
-    p.add_argument("--time-scale", type=float, default=1.0, help="run timelines this many times faster")
+    p.add_argument(
+        "--time-scale",
+        type=float,
+        default=1.0,
+        help="run timelines this many times faster; they start when the endpoint does",
+    )
     faults = p.add_argument_group("faults (added after the scenario's own)")
     faults.add_argument("--throttle-rps", type=float, help="request quota per second: beyond it, 429")
     faults.add_argument("--throttle-burst", type=float, help="requests allowed at once (default: the rate)")

@@ -298,6 +298,7 @@ def judge(
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m twinmaker_local.demo",
+        allow_abbrev=False,  # a prefix accepted today could never become another option's
         description="Run the deployment gate against a local TwinMaker endpoint with three scripted plants.",
         epilog="example: python -m twinmaker_local.demo --time-scale 4",
     )

@@ -1,162 +1,79 @@
-"""The errors the endpoint sends, as exception classes whose `code` is the AWS error shape's name.
+"""The errors the endpoint sends: one exception class, `TwinMakerError(code, message)`, whose `code` is
+the AWS error shape's name, and a constructor per code the endpoint raises (`ValidationException(msg)`).
 
 The model and the request handling raise these; the server turns one into a REST-JSON error response:
 the HTTP status from the model's exception shape, the header `x-amzn-ErrorType: <code>` and the body
-`{"message": ...}` (moto's style). Errors real AWS sends from its front door (authentication), which
-the TwinMaker model does not list, carry their status here and the Coral suffix AWS puts on the header.
+`{"message": ...}` (moto's style). Errors real AWS sends from its front door (authentication, a body
+that is not JSON), which the TwinMaker model does not list, take their status from `FRONT_DOOR` and
+carry the Coral namespace AWS puts after the code in the header.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
 
 from twinmaker_local import spec
 
-
-class TwinMakerError(Exception):
-    """An error response: `code` names the shape, `message` is what the client reads."""
-
-    code: str = "InternalServerException"  # a class attribute, set per instance by InjectedError
-    #: Status for codes the model does not define (front-door errors); model errors use the model's.
-    fallback_status: ClassVar[int] = 500
-    #: What follows the code in `x-amzn-ErrorType` (AWS adds a Coral namespace to front-door errors).
-    type_suffix: ClassVar[str] = ""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    @property
-    def status(self) -> int:
-        """The HTTP status: the model's `httpStatusCode` for this shape, else `fallback_status`."""
-        return spec.error_status(self.code) or self.fallback_status
-
-    @property
-    def error_type(self) -> str:
-        """The `x-amzn-ErrorType` header value; botocore keeps what precedes the first `:`."""
-        return self.code + self.type_suffix
-
-
-class ValidationException(TwinMakerError):
-    code = "ValidationException"
-
-
-class ResourceNotFoundException(TwinMakerError):
-    code = "ResourceNotFoundException"
-
-
-class ConflictException(TwinMakerError):
-    code = "ConflictException"
-
-
-class AccessDeniedException(TwinMakerError):
-    code = "AccessDeniedException"
-
-
-class ThrottlingException(TwinMakerError):
-    code = "ThrottlingException"
-
-
-class InternalServerException(TwinMakerError):
-    code = "InternalServerException"
-
-
-class ServiceQuotaExceededException(TwinMakerError):
-    code = "ServiceQuotaExceededException"
-
-
 _CORAL = ":http://internal.amazon.com/coral/com.amazon.coral.service/"
 
-
-class SerializationException(TwinMakerError):
-    """The body is not the JSON object the operation takes (AWS's wording and status)."""
-
-    code = "SerializationException"
-    fallback_status = 400
-    type_suffix = _CORAL
-
-
-class UnrecognizedClientException(TwinMakerError):
-    """The access key id is unknown to AWS ("The security token included in the request is invalid.")."""
-
-    code = "UnrecognizedClientException"
-    fallback_status = 403
-    type_suffix = _CORAL
-
-
-class ExpiredTokenException(TwinMakerError):
-    """The session credentials have expired."""
-
-    code = "ExpiredTokenException"
-    fallback_status = 403
-    type_suffix = _CORAL
+#: Codes the TwinMaker model does not define, with the HTTP status AWS (or, for `NotImplemented`, this
+#: endpoint) answers them with.
+FRONT_DOOR: dict[str, int] = {
+    "SerializationException": 400,  # the body is not the JSON object the operation takes
+    "UnrecognizedClientException": 403,  # the access key id is unknown to AWS
+    "ExpiredTokenException": 403,  # the session credentials have expired
+    "MissingAuthenticationTokenException": 403,  # no SigV4 `Authorization` header at all
+    # A SigV4 header without its parameters or date, or with a malformed scope: what AWS's JSON services
+    # send on the wire (the TwinMaker API reference's Common Errors call it `IncompleteSignature`).
+    "IncompleteSignatureException": 403,
+    "InvalidSignatureException": 403,  # a scope for another service, terminator, or an impossible region
+    "ServiceUnavailable": 503,  # a 503 as JSON, as the API reference's Common Errors name it
+    "UnknownOperationException": 404,  # no operation of the model has this method and path
+    "NotImplemented": 501,  # a real TwinMaker operation that this local endpoint does not implement
+}
+#: Of those, the one that is this endpoint's own, not AWS's: no Coral namespace.
+_OWN = frozenset({"NotImplemented"})
 
 
-class MissingAuthenticationTokenException(TwinMakerError):
-    """The request is not signed at all (no SigV4 `Authorization` header)."""
+class TwinMakerError(Exception):
+    """An error response: `code` names the shape, `message` is what the client reads. `status` is the
+    model's `httpStatusCode` for the shape, else `FRONT_DOOR`'s, else 500; a fault rule scripts its own."""
 
-    code = "MissingAuthenticationTokenException"
-    fallback_status = 403
-    type_suffix = _CORAL
-
-
-class IncompleteSignatureException(TwinMakerError):
-    """A SigV4 `Authorization` header without its parameters or date, or with a malformed scope.
-
-    The code is what AWS's JSON services send on the wire; the TwinMaker API reference's Common Errors
-    list it as `IncompleteSignature`, HTTP 403.
-    """
-
-    code = "IncompleteSignatureException"
-    fallback_status = 403
-    type_suffix = _CORAL
-
-
-class InvalidSignatureException(TwinMakerError):
-    """A credential scope for another service, another terminator, or a region that cannot exist."""
-
-    code = "InvalidSignatureException"
-    fallback_status = 403
-    type_suffix = _CORAL
-
-
-class ServiceUnavailable(TwinMakerError):
-    """A 503 as JSON, as the API reference's Common Errors name it (not a model error shape)."""
-
-    code = "ServiceUnavailable"
-    fallback_status = 503
-    type_suffix = _CORAL
-
-
-class InjectedError(TwinMakerError):
-    """An error a fault rule scripts with any code and status (model errors keep the model's status)."""
-
-    def __init__(self, code: str, status: int, message: str) -> None:
+    def __init__(self, code: str, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.code = code
-        self._status = status
-
-    @property
-    def status(self) -> int:
-        return self._status
+        self.message = message
+        self.status = status or spec.error_status(code) or FRONT_DOOR.get(code, 500)
 
     @property
     def error_type(self) -> str:
-        # Codes outside the model are front-door errors: AWS adds its Coral namespace to those.
-        suffix = "" if spec.error_status(self.code) is not None else _CORAL
-        return self.code + suffix
+        """The `x-amzn-ErrorType` header value; botocore keeps what precedes the first `:`. Codes
+        outside the model are front-door errors: AWS adds its Coral namespace to those."""
+        in_model = spec.error_status(self.code) is not None
+        return self.code + ("" if in_model or self.code in _OWN else _CORAL)
 
 
-class UnknownOperationException(TwinMakerError):
-    """No operation of the model has this method and path."""
+def _error(code: str) -> Callable[[str], TwinMakerError]:
+    """`ValidationException("...")`: the `TwinMakerError` of that code."""
 
-    code = "UnknownOperationException"
-    fallback_status = 404
-    type_suffix = _CORAL
+    def make(message: str) -> TwinMakerError:
+        return TwinMakerError(code, message)
+
+    make.__name__ = make.__qualname__ = code
+    return make
 
 
-class NotImplementedByEndpoint(TwinMakerError):
-    """A real TwinMaker operation that this local endpoint does not implement."""
-
-    code = "NotImplemented"
-    fallback_status = 501
+ValidationException = _error("ValidationException")
+ResourceNotFoundException = _error("ResourceNotFoundException")
+ConflictException = _error("ConflictException")
+AccessDeniedException = _error("AccessDeniedException")
+ThrottlingException = _error("ThrottlingException")
+InternalServerException = _error("InternalServerException")
+SerializationException = _error("SerializationException")
+UnrecognizedClientException = _error("UnrecognizedClientException")
+ExpiredTokenException = _error("ExpiredTokenException")
+MissingAuthenticationTokenException = _error("MissingAuthenticationTokenException")
+IncompleteSignatureException = _error("IncompleteSignatureException")
+InvalidSignatureException = _error("InvalidSignatureException")
+UnknownOperationException = _error("UnknownOperationException")
+NotImplementedByEndpoint = _error("NotImplemented")

@@ -7,8 +7,9 @@ reproducible under a seed) and at most `times` times. Per request the plan decid
 * before the operation: the added `latency` (every firing latency rule adds up), then the first firing
   blocking rule: `drop` (close the socket, no response), `throttle` (token bucket -> 429
   ThrottlingException), `error` (500 InternalServerException as JSON, 502/503/504 as an HTML page, or
-  any `code` as a JSON error: `ServiceUnavailable` 503, a model error such as ValidationException with
-  the model's status), `deny` (403 AccessDeniedException);
+  any `code` as a JSON error: a model error such as ValidationException with the model's status, a
+  front-door one such as `ServiceUnavailable` with AWS's (`exceptions.FRONT_DOOR`), any other with the
+  rule's `status`), `deny` (403 AccessDeniedException);
 * after a successful operation: the first firing body rule: `malformed` (truncated JSON or an HTML page
   with status 200) or `wrong-shape` (a body botocore parses but the model does not allow).
 """
@@ -25,6 +26,7 @@ from typing import Any
 
 from twinmaker_local import spec
 from twinmaker_local._reader import Obj, ScenarioError
+from twinmaker_local.exceptions import FRONT_DOOR
 from twinmaker_local.protocol import JSON_TYPE, Response, html_response
 
 CODE_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
@@ -137,10 +139,7 @@ def _error_fields(obj: Obj) -> dict[str, Any]:
     if not CODE_PATTERN.fullmatch(code):
         raise ScenarioError(f"{obj.at('code')}: must be an error code like ValidationException, not {code!r}")
     model_status = spec.error_status(code)
-    default_status = (
-        model_status if model_status is not None else (503 if code == "ServiceUnavailable" else None)
-    )
-    status = obj.integer("status", default_status)
+    status = obj.integer("status", model_status if model_status is not None else FRONT_DOOR.get(code))
     if status is None:
         raise ScenarioError(f"{obj.at('status')}: required for {code}, which is not an error of the model")
     if model_status is not None and status != model_status:

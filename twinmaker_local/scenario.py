@@ -52,6 +52,8 @@ __all__ = [
 BUNDLED_DIR = Path(__file__).parent / "scenarios"
 
 
+# The scenario's own values, not the gate's (`validators.model`), though alike: the endpoint plays the
+# service, and shares no type with the client it is a test double for.
 @dataclass(frozen=True)
 class ErrorDetail:
     """`status.error` as the service sends it: any code (unknown ones pass through) and a message."""

@@ -22,7 +22,6 @@ from twinmaker_local.auth import Caller, read_caller
 from twinmaker_local.exceptions import (
     AccessDeniedException,
     ExpiredTokenException,
-    InjectedError,
     InternalServerException,
     NotImplementedByEndpoint,
     ThrottlingException,
@@ -166,7 +165,7 @@ class Service:
                 "because no identity-based policy allows the iottwinmaker action"
             )
         if rule.code is not None:
-            raise InjectedError(rule.code, rule.status, rule.message)
+            raise TwinMakerError(rule.code, rule.message, rule.status)
         if rule.status == 500:
             raise InternalServerException("An internal error occurred. Please retry your request.")
         return html_response(rule.status)

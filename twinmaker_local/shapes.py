@@ -101,6 +101,7 @@ def _input_structure(shape: Shape, value: Any, path: str) -> Iterator[str]:
             yield from _walk_input(member, member_value, _join(path, name))
 
 
+# One walker per kind of shape, as botocore's validator has: list and map are alike on purpose.
 def _input_list(shape: Shape, value: Any, path: str) -> Iterator[str]:
     assert isinstance(shape, ListShape)
     if not isinstance(value, list):

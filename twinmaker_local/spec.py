@@ -36,6 +36,8 @@ IMPLEMENTED_OPERATIONS = frozenset(
 
 #: The API reference (CreateSyncJob, syncSource): "Currently the only supported syncSource is SITEWISE".
 #: The model's `SyncSource` is a free pattern, so this list is the service's rule, not the model's.
+#: Written here, not imported from the gate (`validators.names`): a test double that shares the rule of
+#: the code it tests cannot catch that rule being wrong. A test keeps the two equal.
 SUPPORTED_SYNC_SOURCES = ("SITEWISE",)
 
 

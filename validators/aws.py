@@ -391,13 +391,14 @@ CREDENTIAL_SOURCE_NAMES = {
 
 
 def no_credentials_observation(sources: list[str], profile: str | None) -> Observation:
-    """`denied`, with which sources were tried and where to set credentials up."""
+    """`denied`: where to set credentials up first (a report that cuts a long message must never cut
+    what to do next), then which sources botocore tried."""
     tried = ", ".join(CREDENTIAL_SOURCE_NAMES.get(s, s) for s in sources) or "botocore's default chain"
     which = f"profile {profile!r}" if profile else "no profile (AWS_PROFILE is not set)"
     message = (
-        f"no AWS credentials found for {which}; tried: {tried}. Locally, set AWS_PROFILE (or pass "
-        "--profile) to a profile in ~/.aws/config; in CI, give the job an identity through OIDC "
-        "(GitHub Actions: aws-actions/configure-aws-credentials with role-to-assume; elsewhere "
-        "AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE)"
+        f"no AWS credentials found for {which}. Locally, set AWS_PROFILE (or pass --profile) to a "
+        "profile in ~/.aws/config; in CI, give the job an identity through OIDC (GitHub Actions: "
+        "aws-actions/configure-aws-credentials with role-to-assume; elsewhere AWS_ROLE_ARN and "
+        f"AWS_WEB_IDENTITY_TOKEN_FILE). Tried: {tried}."
     )
     return Observation(ObservationKind.DENIED, error=ServiceError("NoCredentialsError", message))

@@ -1,13 +1,14 @@
-"""`twinmaker-gate wait` (also `python -m validators wait`): a thin CLI over `wait_for_sync_jobs`.
+"""`twinmaker-gate wait` (also `python -m validators wait`): a thin CLI over the gate library's `GateRun`.
 
 `main(argv) -> int` never calls `sys.exit` and never lets a traceback out: bad input is one line on stderr
 and exit 2, before any AWS request; every verdict maps to its exit code (`ExitStatus`; docs/gate.md,
 "Outcomes and exit codes"). Only `validators/__main__.py` and the console script turn the int into a
 process exit.
 
-This module composes three others, one concern each: `cli_parser` (the command line and the `Plan` it
-becomes), `cli_environment` (streams, variables, terminal, signals, clocks) and `cli_reports` (the
-reports after a run). boto3 is imported only when a run starts, rich only on a terminal.
+This module composes four others, one concern each: `cli_parser` (the command line and the `Plan` it
+becomes), `cli_variables` (the `TWINMAKER_GATE_*` variables that stand in for options),
+`cli_environment` (streams, variables, terminal, signals, clocks) and `cli_reports` (the reports after
+a run). boto3 is imported only when a run starts, rich only on a terminal.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import TextIO
 
 from validators.aws_settings import GateConfigError
 from validators.cli_environment import PROG, Clocks, Environment, Interrupted, Signals
 from validators.cli_parser import ENV_OPTIONS, Plan, UsageError, build_parser, plan_from_args
 from validators.cli_reports import write_reports
-from validators.environment import EnvVarError, apply_environment
+from validators.cli_variables import EnvVarError, apply_environment
 from validators.inputs import InputError
 from validators.model import ExitStatus, Outcome, RunResult, StateChange, Target
 from validators.reports.heartbeat import narrate
@@ -45,21 +47,27 @@ __all__ = [
 ]
 
 
+#: What the CLI calls to wait for its targets: `GateRun.wait`, or an injected `Waiter` bound to the plan.
+_WaitFor = Callable[..., RunResult]
+
+
 @contextmanager
-def _prepared(plan: Plan, waiter: Waiter | None) -> Iterator[tuple[list[Target], Waiter]]:
-    """The run's targets (regions resolved and checked, repeats dropped) and what waits for them.
+def _prepared(plan: Plan, waiter: Waiter | None) -> Iterator[tuple[list[Target], _WaitFor]]:
+    """The run's targets (regions resolved and checked, repeats dropped) and what waits for them,
+    called as `wait_for(targets, on_change=..., cancel=...)`.
 
     The real run is prepared once (`gate.GateRun`: one session, one client pool, one budget per
     region), lists the rows, waits, and is closed after; an injected `waiter` (tests) gets the
-    targets resolved by a pool of their own."""
+    targets resolved by a pool of their own, and the plan's policy and AWS settings."""
     # boto3 only when a run starts.
     from validators.gate import GateRun, open_pool, resolve_regions  # noqa: PLC0415
 
     if waiter is not None:
-        yield [t for t, _ in resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))], waiter
+        resolved = resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))
+        yield [t for t, _ in resolved], partial(waiter, policy=plan.policy, aws=plan.aws)
         return
     with GateRun(plan.policy, plan.aws, targets_hint=len(plan.targets)) as run:
-        yield [target for target, _ in run.resolve(plan.targets)], run
+        yield [target for target, _ in run.resolve(plan.targets)], run.wait
 
 
 def run_plan(plan: Plan, env: Environment, waiter: Waiter | None, signals: Signals) -> RunResult:
@@ -73,7 +81,7 @@ def run_plan(plan: Plan, env: Environment, waiter: Waiter | None, signals: Signa
             progress = LiveProgress(targets, stream=out.people)
 
         def wait(on_change: Callable[[StateChange], None]) -> RunResult:
-            return wait_for(targets, plan.policy, aws=plan.aws, on_change=on_change, cancel=signals.cancel)
+            return wait_for(targets, on_change=on_change, cancel=signals.cancel)
 
         signals.running = True
         if progress is not None:
@@ -121,9 +129,12 @@ def main(
         try:
             if (shadow := shadowing_problem()) is not None:
                 raise UsageError(shadow)
-            args = build_parser(env.prog).parse_args(argv)
-            if args.command != "wait":
-                raise UsageError("choose a command: wait (see --help)")
+            parser = build_parser(env.prog)
+            args = parser.parse_args(argv)
+            if args.command is None:  # a bare `twinmaker-gate`: its usage, and what to choose
+                bootstrap.write(env.stderr, parser.format_usage().rstrip())
+                bootstrap.write(env.stderr, f"{env.prog}: error: choose a command: wait (see --help)")
+                return ExitStatus.USAGE
             for warning in apply_environment(args, ENV_OPTIONS, env.environ):
                 bootstrap.write(env.stderr, f"{env.prog} wait: warning: {safe_text(warning, 600)}")
             plan = plan_from_args(args, env.stdin)

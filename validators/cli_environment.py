@@ -30,8 +30,8 @@ class Interrupted(BaseException):
     """A signal that stops the CLI at once (before the run, or a second one during it).
 
     A BaseException, as KeyboardInterrupt is: raised from the handler wherever the main thread is, it
-    must not be swallowed by an `except Exception` in code it interrupts (botocore's loaders, imports):
-    a Ctrl-C 0.35 s into start-up was lost that way, and the run went on to its deadline."""
+    must not be swallowed by an `except Exception` in code it interrupts (botocore's loaders, imports),
+    or a Ctrl-C during start-up is lost and the run goes on to its deadline."""
 
     def __init__(self, status: ExitStatus) -> None:
         super().__init__(status.name)

@@ -11,19 +11,19 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 from urllib.parse import urlsplit
 
 from validators.aws_settings import AwsSettings
 from validators.cli_environment import PROG
+from validators.cli_variables import PREFIX, EnvOption, boolean
 from validators.durations import DurationError, parse_duration
-from validators.environment import PREFIX, EnvOption, boolean
 from validators.inputs import read_pulumi_outputs, read_source, read_terraform_outputs, targets_from_flags
 from validators.model import Target
 from validators.names import DEFAULT_SYNC_SOURCE, SUPPORTED_SYNC_SOURCES, check_region
 from validators.sanitize import safe_text
 from validators.version import __version__
-from validators.wait_settings import PolicyError, WaitPolicy
+from validators.wait_settings import SETTINGS, PolicyError, Setting, Unit, WaitPolicy, setting
 
 EPILOG = """\
 examples:
@@ -48,7 +48,13 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that raises instead of printing usage and exiting: the CLI owns the one-line message."""
+    """argparse that raises instead of printing usage and exiting: the CLI owns the one-line message.
+    No abbreviations (`--workspace` for `--workspace-id`): each accepted prefix would become part of the
+    contract, and a new option could never start with one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)
@@ -110,19 +116,26 @@ def _output_mode(raw: str) -> str:
     return raw
 
 
-#: Options a `TWINMAKER_GATE_*` variable may set (flags win), with their defaults. Each `dest` below is
-#: declared with `default=None` so that "not on the command line" can be told from "given".
+#: How each kind of wait setting is read from the command line: its argparse type and metavar.
+_SETTING_TYPES: dict[Unit, tuple[Callable[[Setting], Callable[[str], object]], str]] = {
+    Unit.SECONDS: (lambda row: POSITIVE_SECONDS if row.positive else SECONDS, "DURATION"),
+    Unit.COUNT: (lambda _row: _positive_int, "N"),
+    Unit.RATE: (lambda _row: POSITIVE_RATE, "R"),
+    Unit.SWITCH: (lambda _row: boolean, ""),
+}
+
+
+def flag(name: str) -> str:
+    """The CLI's option for the setting `name`: `--min-interval` for `min_interval`."""
+    return "--" + name.replace("_", "-")
+
+
+#: Options a `TWINMAKER_GATE_*` variable may set (flags win), with their defaults: the wait settings'
+#: from their table, then the CLI's own. Each `dest` is declared with `default=None` so that "not on
+#: the command line" can be told from "given".
 ENV_OPTIONS: tuple[EnvOption, ...] = (
     EnvOption("sync_source", str, DEFAULT_SYNC_SOURCE),
-    EnvOption("timeout", SECONDS, 1800.0),
-    EnvOption("min_interval", POSITIVE_SECONDS, 2.0),
-    EnvOption("max_interval", POSITIVE_SECONDS, 30.0),
-    EnvOption("not_found_grace", SECONDS, 120.0),
-    EnvOption("unreachable_after", POSITIVE_SECONDS, 120.0),
-    EnvOption("heartbeat", SECONDS, 30.0),
-    EnvOption("check_resources", boolean, False),
-    EnvOption("max_concurrency", _positive_int, 32),
-    EnvOption("max_rps", POSITIVE_RATE, 10.0),
+    *(EnvOption(row.name, _SETTING_TYPES[row.unit][0](row), row.default) for row in SETTINGS),
     EnvOption("output", _output_mode, "text"),
     EnvOption("junit_xml", str, None),
     EnvOption("no_progress", boolean, False),
@@ -182,64 +195,10 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "or a for_each map of objects with workspace_id (e.g. --terraform-outputs tf-outputs.json)",
     )
     waiting = wait.add_argument_group("waiting (durations: 90, 90s, 30m, 1h30m)")
-    waiting.add_argument(
-        "--timeout",
-        type=SECONDS,
-        metavar="DURATION",
-        help="one deadline for the whole run; pending targets then are `timeout` "
-        f"(default 30m; env {_env('timeout')}; e.g. --timeout 10m)",
-    )
-    waiting.add_argument(
-        "--min-interval",
-        type=POSITIVE_SECONDS,
-        metavar="DURATION",
-        help="shortest pause between two polls of one target "
-        f"(default 2s; env {_env('min_interval')}; e.g. --min-interval 5s)",
-    )
-    waiting.add_argument(
-        "--max-interval",
-        type=POSITIVE_SECONDS,
-        metavar="DURATION",
-        help="longest pause between two polls of one target "
-        f"(default 30s; env {_env('max_interval')}; e.g. --max-interval 1m)",
-    )
-    waiting.add_argument(
-        "--not-found-grace",
-        type=SECONDS,
-        metavar="DURATION",
-        help="how long ResourceNotFound counts as 'not visible yet' before `not_found`; a job whose "
-        "workspace does not exist either is `not_found` at once "
-        f"(default 2m; env {_env('not_found_grace')}; e.g. --not-found-grace 5m)",
-    )
-    waiting.add_argument(
-        "--unreachable-after",
-        type=POSITIVE_SECONDS,
-        metavar="DURATION",
-        help="a target whose requests reach no endpoint at all (connection refused, DNS, connect "
-        "timeout, proxy) for this long is `unreachable`, before the deadline "
-        f"(default 2m; env {_env('unreachable_after')}; e.g. --unreachable-after 5m)",
-    )
-    waiting.add_argument(
-        "--check-resources",
-        action="store_true",
-        default=None,
-        help="strict gate: once ACTIVE, any sync resource in state ERROR fails the target "
-        f"as `resource_errors` (env {_env('check_resources')}=true; e.g. --check-resources)",
-    )
-    waiting.add_argument(
-        "--max-concurrency",
-        type=_positive_int,
-        metavar="N",
-        help=f"targets in flight at once "
-        f"(default 32; env {_env('max_concurrency')}; e.g. --max-concurrency 8)",
-    )
-    waiting.add_argument(
-        "--max-rps",
-        type=POSITIVE_RATE,
-        metavar="R",
-        help="API requests per second per region (TwinMaker's quotas are per account and region), "
-        f"shared by that region's targets (default 10; env {_env('max_rps')}; e.g. --max-rps 5)",
-    )
+    output = wait.add_argument_group("output")
+    for row in SETTINGS:
+        # The heartbeat says how the wait is told, not how it waits: it is listed with the output.
+        _add_setting(waiting if row.policy else output, row)
     aws = wait.add_argument_group("AWS (botocore's environment variables work as usual)")
     aws.add_argument(
         "--region", metavar="REGION", help="default region for targets (e.g. --region eu-west-1)"
@@ -252,7 +211,6 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         metavar="URL",
         help="custom endpoint, such as the local TwinMaker endpoint (e.g. --endpoint-url http://127.0.0.1:4566)",
     )
-    output = wait.add_argument_group("output")
     output.add_argument(
         "--output",
         type=_output_mode,
@@ -267,14 +225,6 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         f"(env {_env('junit_xml')}; e.g. --junit-xml reports/sync.xml)",
     )
     output.add_argument(
-        "--heartbeat",
-        type=SECONDS,
-        metavar="DURATION",
-        help="off a terminal, when nothing changed for this long, a line per group of waiting jobs "
-        "says so; the pause grows with the wait (up to 5m); 0 turns it off "
-        f"(default 30s; env {_env('heartbeat')}; e.g. --heartbeat 1m)",
-    )
-    output.add_argument(
         "--no-progress",
         action="store_true",
         default=None,
@@ -282,6 +232,27 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
         "e.g. --no-progress)",
     )
     return parser
+
+
+def _add_setting(group: argparse._ArgumentGroup, row: Setting) -> None:
+    """One wait setting's option: its help is the setting's meaning, default, variable and an example."""
+    kind, metavar = _SETTING_TYPES[row.unit]
+    if row.unit is Unit.SWITCH:
+        group.add_argument(
+            flag(row.name),
+            action="store_true",
+            default=None,
+            help=f"{row.meaning} (default {row.default_text()}; env {_env(row.name)}=true; "
+            f"e.g. {flag(row.name)})",
+        )
+        return
+    group.add_argument(
+        flag(row.name),
+        type=kind(row),
+        metavar=metavar,
+        help=f"{row.meaning} (default {row.default_text()}; env {_env(row.name)}; "
+        f"e.g. {flag(row.name)} {row.example})",
+    )
 
 
 @dataclass(frozen=True)
@@ -294,7 +265,7 @@ class Plan:
     output: str
     junit_xml: str | None
     progress: bool
-    heartbeat: float = 30.0  # first heartbeat after this much silence; 0: none
+    heartbeat: float = setting("heartbeat").default  # first heartbeat after this much silence; 0: none
 
 
 def _endpoint_url(raw: str | None) -> str | None:
@@ -322,18 +293,9 @@ def plan_from_args(args: argparse.Namespace, stdin: TextIO) -> Plan:
     if not targets:
         raise UsageError("no target: give --workspace-id, --pulumi-outputs or --terraform-outputs")
     try:
-        policy = WaitPolicy(
-            timeout=args.timeout,
-            min_interval=args.min_interval,
-            max_interval=args.max_interval,
-            not_found_grace=args.not_found_grace,
-            check_resources=args.check_resources,
-            max_concurrency=args.max_concurrency,
-            max_rps=args.max_rps,
-            unreachable_after=args.unreachable_after,
-        )
+        policy = WaitPolicy(**{row.name: getattr(args, row.name) for row in SETTINGS if row.policy})
     except PolicyError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(exc.worded(flag)) from None
     if args.region is not None and (problem := check_region(args.region)):
         raise UsageError(f"--region {safe_text(args.region, 40)!r} {problem}")
     if args.junit_xml is not None and os.path.isdir(args.junit_xml):

@@ -3,7 +3,7 @@
 No I/O, no time source and no wording here: `now` and the target's progress so far are arguments, and
 what comes out is data (an outcome with the service's error, or a typed reason to keep waiting), so
 every rule is a row in a parametrised test table (tests/unit/test_decision.py). Words are made in
-`validators/reports/` (and the Pulumi hook's message).
+`validators/reports/` (what `pulumi up` shows too: `reports/pulumi.py`).
 """
 
 from __future__ import annotations

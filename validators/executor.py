@@ -66,3 +66,19 @@ class DaemonExecutor:
         """Ask the workers to stop once idle; do not wait for requests still in flight."""
         for _ in self._threads:
             self._queue.put(None)
+
+
+def on_daemon_thread(fn: Callable[[], T], name: str) -> Future[T]:
+    """`fn()` on a daemon thread of its own; the future holds its result or what it raised. For a
+    blocking wait that must not keep the interpreter alive at exit (as `asyncio.to_thread`'s workers
+    would, for the rest of the gate's timeout, after a Ctrl-C)."""
+    future: Future[T] = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(fn())
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever awaits the future
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name=name, daemon=True).start()
+    return future

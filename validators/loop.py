@@ -110,6 +110,7 @@ class _Tracked:
     truncated: bool = False
     reason: Reason | None = None  # the last reason to wait that was reported (on_change)
     workspace_checked: bool = False  # one GetWorkspace per target, at its first not-found
+    workspace_missing: bool = False  # ... and it said the workspace does not exist
     result: JobResult | None = None
 
 
@@ -304,6 +305,7 @@ class Poller:
         tracked.polls += 1
         if obs.kind is ObservationKind.NOT_FOUND:
             tracked.workspace_checked = True
+            tracked.workspace_missing = obs.workspace_missing
         # Counted for the report only: the probe charged botocore's retries to the budget as they went
         # out, and told it of each throttled attempt (validators.throttling).
         tracked.requests += obs.requests + (poll.listing.requests if poll.listing else 0)
@@ -377,6 +379,7 @@ class Poller:
             region=tracked.region,
             resource_errors_truncated=tracked.truncated,
             unreached_seconds=now - since if unreached and since is not None else None,
+            workspace_missing=verdict.outcome is Outcome.NOT_FOUND and tracked.workspace_missing,
         )
         self._on_change(
             StateChange(

@@ -159,6 +159,9 @@ class JobResult:
     # `unreachable` because no request reached an endpoint: for how long (`reports.common.unreached_hint`
     # turns it into what to check: region, endpoint URL, VPC endpoint, proxy).
     unreached_seconds: float | None = None
+    # `not_found` because GetWorkspace says the workspace does not exist either (not a job not visible
+    # yet): reports say so in one sentence.
+    workspace_missing: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@
 - the keys of the outputs the gate reads: the Pulumi program's stack output `syncJobs` and the Terraform
   module's output `sync_jobs`.
 
-The CLI's target readers (`validators.inputs`), the library (`model`, `gate`), the Pulumi hook and the
-Pulumi program (`twinmaker_infra.config`, `twinmaker_infra.outputs`) all import them from here. This
+The CLI's target readers (`validators.inputs`), the library (`model`, `gate`), the Pulumi entry points
+and the Pulumi program (`twinmaker_infra.config`, `twinmaker_infra.outputs`) all import them from here. This
 module imports nothing of the project, so it costs nothing wherever it is imported.
 """
 

@@ -1,40 +1,45 @@
-"""The stack-level gate: one gate run for every sync job of the stack, awaited by the program.
+"""The stack gate (`gateMode: stack`, the default): one gate run for every sync job of the stack,
+awaited by the program.
 
-The per-resource hook (`pulumi_hook.py`) waits inside the engine's create step, so every waiting job
+The after-create hook (`pulumi_hook.py`) waits inside the engine's create step, so every waiting job
 holds one of the engine's `--parallel` workers: N jobs are gated `--parallel` at a time, in rounds of
 whole sync durations, and every other resource waits for a free worker too. Here the program waits
 instead: once every SyncJob of the stack has its identity, one gate run (one boto3 session, one request
-budget, `gateMaxRps`) polls them all at once; each job's state changes show on its own row of the
-engine's display (ephemeral status messages), its verdict as an info line on it, and a failed job as an
-error on its own URN. Then the program fails the update with every failed job listed.
+budget, `gateMaxRps`) polls them all at once. Each job's state changes show on its own row of the
+engine's display (ephemeral status), its verdict as an info line on it, and a failed job as an error on
+its own URN; the stack's row shows only the heartbeats in long silences. Then the program fails the
+update with every failed job listed in one line.
 
 It gates every job of the stack on every `pulumi up`, not only new ones: a job that failed before is
 checked again (one GetSyncJob for a job that is ACTIVE). Never on preview: nothing is polled.
+What it writes is `validators.reports.pulumi`'s; how it waits is `validators.pulumi_wait`'s.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 
 from validators.aws_settings import AwsSettings
-from validators.model import Outcome, RunResult, StateChange, Target
-from validators.pulumi_hook import HOOK_NAME, failure_message, shared_waiter
-from validators.reports.heartbeat import narrate
-from validators.sanitize import safe_text
-from validators.wait_settings import WaitPolicy
+from validators.model import Outcome, StateChange, Target
+from validators.pulumi_wait import narrated_wait, off_the_loop, shared_waiter
+from validators.reports.common import SaidOnce
+from validators.reports.pulumi import (
+    active_line,
+    all_active_line,
+    failed_summary,
+    failure_message,
+    replace_advice,
+    signed,
+    status_line,
+)
+from validators.wait_settings import WaitPolicy, setting
 from validators.waiter import Waiter
-
-#: How the program gates its sync jobs (config `gateMode`): one wait for the stack, a hook per job, or
-#: a SyncJobGate resource per job (`validators.pulumi`).
-GATE_MODES = ("stack", "hook", "resource")
-DEFAULT_GATE_MODE = "stack"
 
 
 class SyncJobsFailedError(pulumi.RunError):
@@ -50,50 +55,13 @@ class GatedJob:
     sync_source: pulumi.Input[str]
 
 
-def _in_daemon_thread(function: Callable[[], RunResult]) -> asyncio.Future[RunResult]:
-    """`function()` on a daemon thread, as a future of the running loop. Not `asyncio.to_thread`: its
-    worker threads are joined at interpreter exit, so a program interrupted mid-wait would hang there
-    for the rest of the gate's timeout."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[RunResult] = loop.create_future()
-
-    def settle(outcome: Callable[[], None]) -> None:
-        if not future.done():
-            outcome()
-
-    def work() -> None:
-        try:
-            result = function()
-        except BaseException as error:  # noqa: BLE001 - handed to the awaiting coroutine
-            # Bound now: `error` is unset when the except block ends, before the loop runs the lambda.
-            loop.call_soon_threadsafe(settle, lambda failure=error: future.set_exception(failure))
-        else:
-            loop.call_soon_threadsafe(settle, lambda: future.set_result(result))
-
-    threading.Thread(target=work, name="twinmaker-stack-gate", daemon=True).start()
-    return future
-
-
-def summary_line_from(failed: Sequence[dict[str, Any]], total: int) -> str:
-    """The one line the update fails with: how many, and which, with each one's reason."""
-    parts = []
-    for job in failed:
-        reason = job["outcome"] + (f" {safe_text(job['errorCode'], 80)}" if job.get("errorCode") else "")
-        parts.append(f"{job['workspaceId']}/{job['syncSource']} ({reason})")
-    return (
-        f"{HOOK_NAME}: {len(failed)} of {total} sync jobs did not become ACTIVE: {', '.join(parts)}. "
-        "Each is reported on its SyncJob above; fix the cause and run `pulumi up` again (the gate "
-        "checks every job of the stack on every update)."
-    )
-
-
 def gate_stack(
     jobs: Sequence[GatedJob],
     policy: WaitPolicy,
     aws: AwsSettings,
     *,
     wait: Waiter | None = None,
-    heartbeat: float = 30.0,
+    heartbeat: float = setting("heartbeat").default,
 ) -> pulumi.Output[list[dict[str, Any]]]:
     """Waits for every job in one gate run; the Output resolves to one `{workspaceId, syncSource,
     outcome, state, elapsedSeconds, errorCode}` per job. Each failed job is reported on its own
@@ -117,38 +85,38 @@ def gate_stack(
         def status(change: StateChange) -> None:
             # Called on the gate's threads; a log line about a resource must be sent from the event loop.
             resource = resources.get(change.target.label(), (None, ""))[0]
-            state = change.state or "not visible yet"
-            text = f"{HOOK_NAME}: {state} ({change.elapsed_seconds:.0f}s, {change.polls} polls)"
+            text = status_line(change)
             loop.call_soon_threadsafe(lambda: pulumi.log.info(text, resource=resource, ephemeral=True))
 
-        def narrated(on_change: Callable[[StateChange], None]) -> RunResult:
-            def both(change: StateChange) -> None:
-                on_change(change)
-                status(change)
-
-            return waiter(targets, policy, aws=aws, on_change=both)
-
         started = time.monotonic()
-        result = await _in_daemon_thread(
-            lambda: narrate(
-                narrated, targets, lambda line: pulumi.log.info(f"{HOOK_NAME}: {line}"), first=heartbeat
+        result = await off_the_loop(
+            lambda: narrated_wait(
+                waiter,
+                targets,
+                policy,
+                aws,
+                # The stack's row: heartbeats only; each change is on its job's row (`status`).
+                log=lambda line: pulumi.log.info(signed(line)),
+                on_change=status,
+                changes=False,
+                heartbeat=heartbeat,
             )
         )
+        said = SaidOnce()
         failed = []
         for job in result.jobs:
             resource, urn = resources[job.target.label()]
             if job.outcome is Outcome.ACTIVE:
-                pulumi.log.info(
-                    f"{HOOK_NAME}: sync job {job.target.label()} is ACTIVE ({job.elapsed_seconds:.0f}s)",
-                    resource=resource,
-                )
+                pulumi.log.info(active_line(job), resource=resource)
             else:
                 failed.append(job)
-                pulumi.log.error(failure_message(job, policy.check_resources, urn), resource=resource)
+                # A job in ERROR stays in ERROR: re-checking it on the next update cannot pass it.
+                message = failure_message(
+                    job, check_resources=policy.check_resources, next_step=replace_advice(urn), said=said
+                )
+                pulumi.log.error(message, resource=resource)
         if not failed:
-            pulumi.log.info(
-                f"{HOOK_NAME}: all {len(result.jobs)} sync jobs ACTIVE ({time.monotonic() - started:.0f}s)"
-            )
+            pulumi.log.info(all_active_line(len(result.jobs), time.monotonic() - started))
         return [
             {
                 "workspaceId": job.target.workspace_id,
@@ -164,7 +132,7 @@ def gate_stack(
     def fail_if_any(verdicts: list[dict[str, Any]]) -> None:
         failed = [v for v in verdicts if v["outcome"] != Outcome.ACTIVE.value]
         if failed:
-            raise SyncJobsFailedError(summary_line_from(failed, len(verdicts)))
+            raise SyncJobsFailedError(failed_summary(failed, len(verdicts)))
 
     verdicts: pulumi.Output[list[dict[str, Any]]] = identities.apply(run)
     # The update fails here, in an output nobody exports: the SDK awaits it after the stack's outputs

@@ -1,6 +1,8 @@
-"""The gate's entry point as a type: what the CLI and the Pulumi hook call to wait, so that tests can
-inject a scripted one. `validators.gate.wait_for_sync_jobs` is the real one; it is imported only when a
-run starts (it loads boto3), which is why this protocol lives apart from it."""
+"""The gate's entry point as a type, written once: what the CLI and the Pulumi adapters call to wait,
+so that tests can inject a scripted one. The real ones are `validators.gate.wait_for_sync_jobs` (and
+`GateRun.wait` with its run's settings); they load boto3 when imported, which is why this protocol
+lives apart from them. An adapter that passes the options on declares `(targets, policy=None,
+**options)`."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from validators.wait_settings import WaitPolicy
 
 
 class Waiter(Protocol):
-    """Waits for `targets` (see `validators.gate.wait_for_sync_jobs`)."""
+    """Waits for `targets` until each has a verdict, the policy's deadline, or `cancel`."""
 
     def __call__(
         self,
@@ -25,10 +27,3 @@ class Waiter(Protocol):
         on_change: Callable[[StateChange], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> RunResult: ...
-
-
-def default_waiter() -> Waiter:
-    """`validators.gate.wait_for_sync_jobs`, imported now (boto3 with it), not when this module is."""
-    from validators.gate import wait_for_sync_jobs  # noqa: PLC0415 - boto3 only when a run starts
-
-    return wait_for_sync_jobs

@@ -1,4 +1,4 @@
-"""Early, honest answers (issue 14), through the CLI against the local endpoint: a typo'd workspace, an
+"""Early, honest answers, through the CLI against the local endpoint: a typo'd workspace, an
 unsupported sync source, an endpoint nothing reaches, missing credentials, a bad AWS_PROFILE, and a report
 that could not be written. Each is answered in seconds, not after the grace or the timeout."""
 
@@ -83,7 +83,7 @@ def test_missing_credentials_say_what_was_tried_and_where_to_look(
     got = run.job("plant-a")
     assert got["outcome"] == "denied" and got["error"]["code"] == "NoCredentialsError"
     message = got["error"]["message"]
-    assert message.startswith("no AWS credentials found for no profile (AWS_PROFILE is not set); tried: ")
+    assert message.startswith("no AWS credentials found for no profile (AWS_PROFILE is not set). Locally, ")
     for source in ("environment variables", "web identity", "the config file", "EC2 instance metadata"):
         assert source in message, source
     assert "set AWS_PROFILE" in message and "OIDC" in message

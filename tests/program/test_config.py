@@ -11,6 +11,7 @@ import yaml  # type: ignore[import-untyped]
 
 from tests.program.harness import load_program, stack_config
 from twinmaker_infra.config import (
+    GATE_SETTINGS,
     ConfigError,
     GateSettings,
     WorkspaceSpec,
@@ -18,6 +19,7 @@ from twinmaker_infra.config import (
     resolve_region,
 )
 from validators.durations import parse_duration
+from validators.wait_settings import Unit, setting
 
 pytestmark = pytest.mark.program
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,12 +109,16 @@ def test_every_key_is_read() -> None:
             "twinmaker-sync:gateTimeout: expected a duration (such as 90, 90s, 30m, 1h or 1h30m)",
         ),
         (
-            {"workspaces": [{"id": "a1"}], "gateTimeout": "0"},
-            "twinmaker-sync:gateTimeout: must be a positive",
+            {"workspaces": [{"id": "a1"}], "gateTimeout": "-5"},
+            "twinmaker-sync:gateTimeout must be zero or more seconds, got '-5'",
         ),
         (
-            {"workspaces": [{"id": "a1"}], "gateTimeout": "-5"},
-            "twinmaker-sync:gateTimeout: must be a positive",
+            {"workspaces": [{"id": "a1"}], "gateMaxRps": "0"},
+            "twinmaker-sync:gateMaxRps must be more than zero, got '0'",
+        ),
+        (
+            {"workspaces": [{"id": "a1"}], "gateMaxRps": "fast"},
+            "twinmaker-sync:gateMaxRps: expected a number, got 'fast'",
         ),
         (
             {"workspaces": [{"id": "a1"}], "gateTimeout": "inf"},
@@ -179,6 +185,17 @@ def test_pulumi_yaml_declares_every_key_with_a_description() -> None:
     assert declared["gateMode"]["default"] == defaults.gate.mode
     assert float(declared["gateMaxRps"]["default"]) == defaults.gate.max_rps
     assert "type" not in declared["gateMaxRps"]  # Pulumi config types have no decimal number
+    for name, core in GATE_SETTINGS.items():
+        # Each gate key says what the gate's setting means, in the setting's own words, with its default.
+        row = setting(core)
+        assert row.meaning in " ".join(declared[name]["description"].split()), name
+        raw_default = str(declared[name]["default"]).lower()
+        if row.unit is Unit.SECONDS:
+            assert parse_duration(raw_default) == row.default, name
+        elif row.unit is Unit.SWITCH:
+            assert raw_default == str(bool(row.default)).lower(), name
+        else:
+            assert float(raw_default) == row.default, name
     assert declared["protect"]["default"] is defaults.protect
     assert declared["retainOnDelete"]["default"] is defaults.retain_on_delete
     assert declared["tags"]["default"] == defaults.tags
@@ -196,6 +213,8 @@ def test_example_stack_parses_with_two_workspaces() -> None:
     assert resolve_region(example["aws:region"], example["aws-native:region"]) == "eu-west-1"
 
 
-@pytest.mark.parametrize(("raw", "seconds"), [("1800", 1800), ("30m", 1800), ("1h30m", 5400), ("90s", 90)])
+@pytest.mark.parametrize(
+    ("raw", "seconds"), [("0", 0), ("1800", 1800), ("30m", 1800), ("1h30m", 5400), ("90s", 90)]
+)
 def test_gate_timeout_takes_seconds_or_a_duration(raw: str, seconds: float) -> None:
     assert parse(lookup(workspaces=[{"id": "a1"}], gateTimeout=raw)).gate.timeout == seconds

@@ -107,7 +107,6 @@ def test_exit_code_per_outcome_and_their_order(outcomes: dict[str, Outcome], exp
     ("argv", "stdin", "message"),
     [
         (["wait"], "", "no target: give --workspace-id, --pulumi-outputs or --terraform-outputs"),
-        ([], "", "choose a command: wait"),
         (["wait", "--workspace-id", "-bad-"], "", "--workspace-id"),
         (["wait", "--workspace-id", "plant-a" * 129], "", "--workspace-id"),
         (["wait", "--workspace-id", "ok1", "--sync-source", "SITE-WISE"], "", "--sync-source"),
@@ -142,6 +141,10 @@ def test_exit_code_per_outcome_and_their_order(outcomes: dict[str, Outcome], exp
         (["wait", "--terraform-outputs", "-"], '{"sync_jobs": {"value": "x"}}', "--terraform-outputs"),
         (["wait", "--pulumi-outputs", "-", "--terraform-outputs", "-"], "{}", "cannot both read stdin"),
         (["wait", "--workspace-id", "ok1", "--bogus"], "", "unrecognized arguments: --bogus"),
+        # No abbreviations: a prefix accepted today would freeze every prefix into the contract.
+        (["wait", "--workspace", "ok1"], "", "unrecognized arguments: --workspace ok1"),
+        (["wait", "--pulumi-output", "-"], "{}", "unrecognized arguments: --pulumi-output -"),
+        (["wait", "--workspace-id", "ok1", "--time", "5m"], "", "unrecognized arguments: --time 5m"),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_no_aws_request(argv: list[str], stdin: str, message: str) -> None:
@@ -154,6 +157,15 @@ def test_bad_input_is_one_line_exit_2_and_no_aws_request(argv: list[str], stdin:
     assert lines[0].startswith("python -m validators wait: error: ")
     assert message in lines[0]
     assert "Traceback" not in err
+
+
+def test_a_bare_command_prints_its_usage_and_what_to_choose() -> None:
+    code, out, err, waiter = run_cli([])
+    assert (code, out, waiter.calls) == (2, "", [])
+    assert err.splitlines() == [
+        "usage: python -m validators [-h] [--version] COMMAND ...",
+        "python -m validators: error: choose a command: wait (see --help)",
+    ]
 
 
 def test_no_region_anywhere_is_bad_input(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -404,7 +416,7 @@ def test_signals_arriving_together_are_one_interrupt_and_the_reports_are_written
     assert ET.parse(report).getroot().find(".//skipped") is not None
 
 
-# --- settings a pipeline sets, versions and names (issue 14) --------------------------------------
+# --- settings a pipeline sets, versions and names -------------------------------------------------
 
 
 def test_durations_with_units_reach_the_policy() -> None:

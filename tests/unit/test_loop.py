@@ -293,7 +293,7 @@ def test_a_flaky_endpoint_prints_a_line_per_new_reason_not_per_poll() -> None:
     assert len(changes) <= 4, [(c.state, c.reason) for c in changes]
 
 
-# --- early answers (issue 14) ----------------------------------------------------------------------
+# --- early answers ---------------------------------------------------------------------------------
 
 
 def test_a_job_in_a_missing_workspace_is_not_found_after_one_poll_and_one_workspace_look() -> None:

@@ -21,6 +21,7 @@ from validators.model import (
 from validators.pulumi import logic, spec
 from validators.pulumi.schema import SCHEMA_FILE, build_schema, schema_json
 from validators.pulumi.values import UNKNOWN, from_plain, map_to_plain
+from validators.reports.pulumi import status_text
 from validators.wait_settings import WaitPolicy
 
 TARGET = Target("plant-a", "SITEWISE", "eu-west-1")
@@ -141,7 +142,7 @@ def test_outputs_carry_the_inputs_then_the_verdict() -> None:
     assert logic.passed(JobResult(TARGET, Outcome.ACTIVE, "ACTIVE")) is True
 
 
-def test_the_reasons_are_the_stack_gates_words_without_the_recreate_advice() -> None:
+def test_the_reasons_are_the_stack_gates_words_with_the_recheck_advice_instead_of_replace() -> None:
     (reason,) = logic.failure_reasons(FAILED, check_resources=True)
     assert reason.splitlines() == [
         "TwinMaker sync job plant-a/SITEWISE in eu-west-1 ended in ERROR (state ERROR, after 12s).",
@@ -150,6 +151,7 @@ def test_the_reasons_are_the_stack_gates_words_without_the_recreate_advice() -> 
         "    - ENTITY asset-1 (id a1): PROCESSING_ERROR: bad",
         "  Inspect: twinmaker-gate wait --workspace-id plant-a --sync-source SITEWISE --region eu-west-1"
         " --check-resources",
+        "  Fix the cause and run `pulumi up` again: it checks this sync job again.",
     ]
 
 
@@ -169,7 +171,7 @@ def test_the_reasons_are_the_stack_gates_words_without_the_recreate_advice() -> 
 )
 def test_status_lines_say_the_state_the_time_and_the_polls(state, polls, reason, text) -> None:
     change = StateChange(TARGET, state, None, 12.4, polls, reason)
-    assert logic.status_text(change) == text
+    assert status_text(change) == text
 
 
 def test_the_engines_custom_timeout_wins_over_the_timeout_input() -> None:

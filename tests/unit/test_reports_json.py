@@ -52,7 +52,7 @@ EXAMPLE_RUN = RunResult(
 )
 
 
-#: Keys issue 14 adds beside the contract's: the format's version and the gate's, and unwritten reports.
+#: Keys beside the contract's: the format's version and the gate's, and unwritten reports.
 ADDED = {"schemaVersion": SCHEMA_VERSION, "version": __version__, "reportErrors": []}
 
 

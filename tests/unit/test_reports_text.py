@@ -16,7 +16,8 @@ from validators.model import (
     Target,
     Waiting,
 )
-from validators.reports.text import SUMMARY_RESOURCES, format_change, format_summary
+from validators.reports.common import LISTED_RESOURCES
+from validators.reports.text import format_change, format_summary
 
 A = Target("plant-a")
 B = Target("plant-b", region="eu-central-1")
@@ -159,8 +160,8 @@ def test_format_summary_lists_at_most_its_share_of_failing_resources() -> None:
     lines = format_summary(RunResult((job,), 1.0)).splitlines()
     assert lines[1].endswith("  25 resources in ERROR (or more; the list was cut)")
     assert lines[2] == "    ENTITY e0 (id r0): PROCESSING_ERROR: bad"
-    assert lines[2 + SUMMARY_RESOURCES] == "    ... and 5 more"
-    assert len(lines) == 2 + SUMMARY_RESOURCES + 2
+    assert lines[2 + LISTED_RESOURCES] == "    ... and 5 more"
+    assert len(lines) == 2 + LISTED_RESOURCES + 2
 
 
 def test_hostile_service_text_cannot_add_lines_or_escapes_to_the_summary() -> None:
@@ -179,3 +180,15 @@ def test_credentials_in_service_text_are_redacted_in_text_output() -> None:
     summary = format_summary(RunResult((job,), 1.0))
     assert "AKIAIOSFODNN7EXAMPLE" not in summary and "pw@" not in summary and "abc" not in summary
     assert "key [REDACTED] https://[REDACTED]@host/?X-Amz-Signature=[REDACTED]" in summary
+
+
+def test_an_error_many_targets_share_is_said_once_per_view_and_whole() -> None:
+    """Missing credentials are the run's: the summary says the reason once, then names the first
+    target for each other one; what to do next (said first) is never the part that is cut."""
+    reason = ServiceError(
+        "NoCredentialsError", "no AWS credentials found. Locally, set AWS_PROFILE. " + "x" * 400
+    )
+    jobs = tuple(JobResult(t, Outcome.DENIED, None, reason, polls=1) for t in (A, B))
+    summary = format_summary(RunResult(jobs, 0.1))
+    assert summary.count("Locally, set AWS_PROFILE") == 1
+    assert "NoCredentialsError (as for plant-a/SITEWISE)" in summary.splitlines()[2]

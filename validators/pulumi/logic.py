@@ -11,13 +11,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from validators.durations import DurationError, parse_duration
-from validators.model import JobResult, Outcome, StateChange, Target
+from validators.model import JobResult, Outcome, Target
 from validators.names import DEFAULT_SYNC_SOURCE, check_region, check_sync_source, check_workspace_id
 from validators.pulumi import spec
 from validators.pulumi.values import UNKNOWN
-from validators.pulumi_hook import failure_message
-from validators.reports.common import plural, reason_text
 from validators.reports.json_report import resource_json
+from validators.reports.pulumi import failure_message, recheck_advice
 from validators.sanitize import safe_text
 from validators.wait_settings import WaitPolicy
 
@@ -198,19 +197,4 @@ def failure_reasons(job: JobResult, check_resources: bool) -> list[str]:
     """The init errors the engine records and prints on the gate's row: the stack gate's message
     (code, message, failing assets, the inspect command), without its re-create advice: the next
     `pulumi up` checks the gate again by itself (Update on a resource with init errors)."""
-    return [failure_message(job, check_resources, recreate_hint=False)]
-
-
-def status_text(change: StateChange) -> str:
-    """The ephemeral status on the gate's row for one state change: `CREATING (12s, 4 polls)`."""
-    state = safe_text(change.state) if change.state else "not visible yet"
-    why = f", {safe_text(reason_text(change.reason))}" if change.reason and change.state else ""
-    return f"{state} ({change.elapsed_seconds:.0f}s, {plural(change.polls, 'poll')}{why})"
-
-
-def cancelled_message(inputs: GateInputs) -> str:
-    """Why a Create or Update ended without a verdict: the engine was cancelled (Ctrl-C)."""
-    return (
-        f"TwinMaker sync job {inputs.target().label()}: the gate was cancelled before a verdict; "
-        "nothing was recorded, the next `pulumi up` waits again"
-    )
+    return [failure_message(job, check_resources=check_resources, next_step=recheck_advice)]

@@ -55,6 +55,7 @@ from validators.model import JobResult, Outcome, StateChange
 from validators.names import check_region
 from validators.pulumi import logic, spec
 from validators.pulumi.values import UNKNOWN, map_from_plain, map_to_plain
+from validators.reports.pulumi import cancelled_message, status_text
 from validators.sanitize import safe_text
 from validators.wait_settings import WaitPolicy
 
@@ -194,12 +195,12 @@ class GateProvider(Provider):
         run = await self._gate_run()
         resource_id = logic.gate_id(inputs, run.pool.default_region)
         if self.cancelled.is_set():
-            raise ProviderError(logic.cancelled_message(inputs))
+            raise ProviderError(cancelled_message(inputs.target().label()))
         loop = asyncio.get_running_loop()
 
         def on_change(change: StateChange) -> None:
             # On a gate thread: the status goes out from the event loop.
-            loop.call_soon_threadsafe(self._status, urn, logic.status_text(change))
+            loop.call_soon_threadsafe(self._status, urn, status_text(change))
 
         future = run.submit(
             inputs.target(), policy=policy_of(inputs), on_change=on_change, cancel=self.cancelled
@@ -210,7 +211,7 @@ class GateProvider(Provider):
             raise ProviderError(str(error)) from None
         job = result.jobs[0]
         if job.outcome is Outcome.INTERRUPTED or self.cancelled.is_set():
-            raise ProviderError(logic.cancelled_message(inputs))
+            raise ProviderError(cancelled_message(inputs.target().label()))
         outputs = logic.verdict_outputs(checked, job)
         if not logic.passed(job):
             raise GateInitError(
@@ -249,7 +250,7 @@ class GateProvider(Provider):
         except GateConfigError as error:
             raise ProviderError(str(error)) from None
         if job.outcome is Outcome.INTERRUPTED:
-            raise ProviderError(logic.cancelled_message(inputs))
+            raise ProviderError(cancelled_message(inputs.target().label()))
         outputs = logic.verdict_outputs(checked, job)
         # Only `active` passes, as in Create: a job still CREATING at this one look is `timeout` (the
         # CLI's word for `--timeout 0`) and keeps init errors, so the next `up` waits for it.

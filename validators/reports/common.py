@@ -46,22 +46,49 @@ def unreached_hint(job: JobResult) -> str:
     )
 
 
-def error_text(job: JobResult, limit: int) -> str:
-    """`CODE: message` of the service's error, safe to show, or "" when there is none."""
+#: Failing resources a report for people lists under a target; the rest are counted. (The GitHub
+#: summary lists more: it is a page of its own, read after the run, not a log.)
+LISTED_RESOURCES = 20
+
+
+class SaidOnce:
+    """The service errors a report has already shown in full. The same error (code and message) for
+    many targets - missing credentials are the run's, not a job's - is said once, whole; each later
+    target names the first one that had it instead of repeating it."""
+
+    def __init__(self) -> None:
+        self._first: dict[tuple[str, str], str] = {}
+
+    def first_with(self, job: JobResult) -> str | None:
+        """The label of an earlier target with the same error as `job`, or None (then it is remembered
+        as the first)."""
+        if job.error is None:
+            return None
+        key = (job.error.code, job.error.message)
+        label = job.target.label()
+        first = self._first.setdefault(key, label)
+        return None if first == label else first
+
+
+def error_text(job: JobResult, limit: int, said: SaidOnce | None = None) -> str:
+    """`CODE: message` of the service's error, safe to show, or "" when there is none; with `said`,
+    `CODE (as for plant-a/SITEWISE)` when an earlier target's error was the same."""
     if job.error is None:
         return ""
     code = safe_text(job.error.code, 100)
+    if said is not None and (first := said.first_with(job)) is not None:
+        return f"{code} (as for {safe_text(first, 200)})"
     message = safe_text(job.error.message, limit)
     return f"{code}: {message}" if message else code
 
 
-def verdict_detail(job: JobResult, limit: int = 512) -> str:
+def verdict_detail(job: JobResult, limit: int = 512, said: SaidOnce | None = None) -> str:
     """Why a target got its outcome, in one line: the service's error, then the resources in ERROR, or
     for a timeout / an interruption the state it was left in. "" for `active` or when there is nothing
     more to say."""
     parts: list[str] = []
     if job.error is not None:
-        parts.append(error_text(job, limit))
+        parts.append(error_text(job, limit, said))
     if job.resource_errors:
         count = plural(len(job.resource_errors), "resource")
         more = " (or more; the list was cut)" if job.resource_errors_truncated else ""

@@ -25,7 +25,9 @@ from validators.model import JobResult, Outcome, RunResult
 from validators.reports.common import plural, region_of, resource_text, signal_name, tally, verdict_detail
 from validators.sanitize import clean_text, safe_text
 
-#: At most this many failing resources are named in one annotation / in the step summary.
+#: At most this many failing resources are named in one annotation / in the step summary. Not the text
+#: report's `LISTED_RESOURCES`: an annotation is a box beside the code, so fewer; the step summary is a
+#: page of its own, read after the run, not a log, so more.
 ANNOTATION_RESOURCES = 10
 SUMMARY_RESOURCES = 50
 

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 
 from validators.durations import format_duration
 from validators.model import RunResult, StateChange, Target
-from validators.reports.common import plural, reason_text
+from validators.reports.common import SaidOnce, plural, reason_text
 from validators.reports.text import format_change
 from validators.sanitize import clean_text, safe_text
+from validators.wait_settings import setting
 
 #: Longest silence, whatever the wait: under the 10 minutes after which CircleCI kills a quiet step.
 LONGEST = 300.0
@@ -57,7 +58,12 @@ class Heartbeat:
     thread, `due` is called from the ticker's."""
 
     def __init__(
-        self, targets: Sequence[Target], *, start: float, first: float = 30.0, longest: float = LONGEST
+        self,
+        targets: Sequence[Target],
+        *,
+        start: float,
+        first: float = setting("heartbeat").default,
+        longest: float = LONGEST,
     ) -> None:
         self._start = start
         self._first = first
@@ -159,17 +165,22 @@ def narrate(
     targets: Sequence[Target],
     emit: Callable[[str], None],
     *,
-    first: float = 30.0,
+    first: float = setting("heartbeat").default,
     clock: Callable[[], float] = time.monotonic,
     wait: Callable[[float], bool] | None = None,
+    changes: bool = True,
 ) -> RunResult:
     """`run(on_change)` with its story told through `emit`: a line per state change or verdict
-    (`text.format_change`), and heartbeats in the silences between them (none when `first` is 0).
-    The CLI off a terminal and the Pulumi hook tell it the same way."""
+    (`text.format_change`; an error an earlier line showed is named, not repeated), and heartbeats in
+    the silences between them (none when `first` is 0). The CLI off a terminal and the Pulumi entry
+    points tell it the same way. Without `changes`, only the heartbeats: for a caller that shows each
+    change elsewhere (the stack gate, on the job's own row), which still ends a silence."""
     heartbeat = Heartbeat(targets, start=clock(), first=first) if first > 0 else None
+    said = SaidOnce()
 
     def on_change(change: StateChange) -> None:
-        emit(format_change(change))
+        if changes:
+            emit(format_change(change, said=said))
         if heartbeat is not None:
             heartbeat.observe(change, clock())
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from validators.model import OUTCOME_EXIT, ExitStatus, JobResult, Outcome, RunResult, StateChange
 from validators.reports.common import (
+    LISTED_RESOURCES,
+    SaidOnce,
     plural,
     reason_text,
     region_of,
@@ -30,9 +32,6 @@ from validators.reports.common import (
 )
 from validators.reports.table import pad
 from validators.sanitize import clean_text, safe_text
-
-#: At most this many failing resources are listed under a target in the summary.
-SUMMARY_RESOURCES = 20
 
 _COLORS = {
     ExitStatus.OK: "32",
@@ -51,14 +50,15 @@ def _paint(text: str, outcome: Outcome, use_color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m"
 
 
-def format_change(change: StateChange, use_color: bool = False) -> str:
+def format_change(change: StateChange, use_color: bool = False, said: SaidOnce | None = None) -> str:
     """One line for a state change or a verdict: `[elapsed] label: transition (n polls)[; reason]` and,
     for a verdict, ` => outcome[: detail]`.
 
     The transition is `PREVIOUS -> STATE` when both are known and differ, else the state alone, else the
     reason to wait (`not visible yet`), else the verdict's outcome. The reason is appended after the
     polls when there is a state to show too. A verdict adds `=> outcome` and, where there is one,
-    `: detail` (the service's code and message, resources in ERROR, the stuck state).
+    `: detail` (the service's code and message, resources in ERROR, the stuck state); with `said`, an
+    error an earlier line showed is named, not repeated.
     """
     label = clean_text(change.target.label(), 200)
     state = safe_text(change.state, 64) if change.state is not None else None
@@ -74,13 +74,13 @@ def format_change(change: StateChange, use_color: bool = False) -> str:
         transition = state
     line = f"[{change.elapsed_seconds:7.1f}s] {label}: {transition} ({plural(change.polls, 'poll')})"
     if result is not None:
-        return line + _verdict_suffix(result, use_color)
+        return line + _verdict_suffix(result, use_color, said)
     return f"{line}; {note}" if note else line
 
 
-def _verdict_suffix(result: JobResult, use_color: bool) -> str:
+def _verdict_suffix(result: JobResult, use_color: bool, said: SaidOnce | None) -> str:
     """` => outcome[: detail]` for a verdict line."""
-    detail = verdict_detail(result)
+    detail = verdict_detail(result, said=said)
     outcome = _paint(result.outcome.value, result.outcome, use_color)
     return f" => {outcome}: {detail}" if detail else f" => {outcome}"
 
@@ -91,9 +91,11 @@ _RIGHT = (4, 5)  # POLLS and ELAPSED are numbers
 
 def format_summary(run: RunResult, use_color: bool = False) -> str:
     """The summary: a table with one row per target (outcome, last state, polls, elapsed, error code and
-    message), failing resources indented beneath their target (at most `SUMMARY_RESOURCES`), then
+    message; an error an earlier row showed is named, not repeated), failing resources indented beneath
+    their target (at most `LISTED_RESOURCES`), then
     `result: outcome, exit code N, elapsed (tally)`. No trailing newline."""
     rows: list[tuple[JobResult, list[str]]] = []
+    said = SaidOnce()
     for job in run.jobs:
         cells = [
             clean_text(job.target.label(), 200),
@@ -102,7 +104,7 @@ def format_summary(run: RunResult, use_color: bool = False) -> str:
             safe_text(job.state, 64) if job.state else "-",
             str(job.polls),
             f"{job.elapsed_seconds:.1f}s",
-            _error_cell(job),
+            verdict_detail(job, 512, said) or "-",
         ]
         rows.append((job, cells))
     padded = pad([list(_HEADERS), *(cells for _, cells in rows)], right=_RIGHT, free_last=True)
@@ -117,14 +119,9 @@ def format_summary(run: RunResult, use_color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _error_cell(job: JobResult) -> str:
-    """The ERROR column: the service's `CODE: message`, else the verdict detail, else `-`."""
-    return verdict_detail(job, 300) or "-"
-
-
 def _resource_lines(job: JobResult) -> list[str]:
     """The failing resources of a target, indented, with a count of those not shown."""
-    shown = [f"    {resource_text(r, 300)}" for r in job.resource_errors[:SUMMARY_RESOURCES]]
+    shown = [f"    {resource_text(r, 300)}" for r in job.resource_errors[:LISTED_RESOURCES]]
     hidden = len(job.resource_errors) - len(shown)
     if hidden > 0:
         shown.append(f"    ... and {hidden} more")

@@ -1,5 +1,6 @@
-"""The program's names, as real processes: `python -m validators` and `python -m twinmaker_gate` name
-themselves as invoked, and a `validators` package that is not the gate's is explained in one line."""
+"""Which `validators` package runs (`validators.shadow`), as real processes: `python -m validators` and
+`python -m twinmaker_gate` name themselves as invoked, and a `validators` package that is not the
+gate's is explained in one line."""
 
 from __future__ import annotations
 

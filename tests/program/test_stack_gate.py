@@ -1,0 +1,97 @@
+"""The stack gate (`gateMode: stack`, the default) in the program, under Pulumi's mocks: one wait for
+every job, each state change said once (on its job's own row), each failure on its job's resource,
+and the update failed with one line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pulumi
+import pytest
+
+from tests.program import harness
+from tests.program.harness import GATED, load_program, stack_config
+from validators.model import JobResult, Outcome, RunResult, ServiceError, StateChange, Target
+from validators.pulumi_stack_gate import SyncJobsFailedError
+
+pytestmark = pytest.mark.program
+
+IDS = ("plant-a", "plant_b")
+
+
+def test_the_default_stack_gate_waits_for_every_job_in_one_run_and_binds_no_hook() -> None:
+    run = load_program(stack_config(workspaces=[{"id": i} for i in IDS], gateMaxRps="4"))
+    assert run.hook_names == []
+    assert all(not r.after_create for r in run.of_type("aws-native:iottwinmaker:SyncJob"))
+    assert sorted(t.workspace_id for t in GATED) == sorted(IDS)  # one call, every job
+    assert {v["outcome"] for v in run.outputs["syncJobGate"]} == {"active"}
+
+
+def test_the_gate_mode_and_budget_are_checked_config() -> None:
+    for key, value, message in (
+        ("gateMode", "sometimes", "expected one of stack, resource, hook"),
+        ("gateMaxRps", "0", "twinmaker-sync:gateMaxRps must be more than zero, got '0'"),
+    ):
+        with pytest.raises(Exception, match=message):
+            load_program(stack_config(workspaces=[{"id": "solo-1"}], **{key: value}))
+
+
+def _scripted(targets: Sequence[Target], _policy: Any = None, **options: Any) -> RunResult:
+    """plant-a: CREATING, then ACTIVE; plant_b: CREATING, then ERROR; each change told once."""
+    on_change: Callable[[StateChange], None] = options["on_change"]
+    jobs = []
+    for target in targets:
+        on_change(StateChange(target, "CREATING", None, 0.0, 1))
+        ok = target.workspace_id == "plant-a"
+        job = JobResult(
+            target,
+            Outcome.ACTIVE if ok else Outcome.ERROR,
+            "ACTIVE" if ok else "ERROR",
+            None if ok else ServiceError("SYNC_PROCESSING_ERROR", "2 of 7 resources failed"),
+            polls=2,
+            elapsed_seconds=4.0,
+        )
+        on_change(StateChange(target, job.state, "CREATING", 4.0, 2, result=job))
+        jobs.append(job)
+    return RunResult(tuple(jobs), 4.0)
+
+
+def test_each_state_change_is_said_once_on_its_jobs_row_and_each_failure_on_its_job(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    logged: list[tuple[str, str, str | None, bool]] = []
+
+    def recorder(level: str) -> Callable[..., None]:
+        def log(text: str, resource: Any = None, stream_id: Any = None, ephemeral: bool = False) -> None:
+            logged.append((level, text, resource._name if resource is not None else None, ephemeral))
+
+        return log
+
+    monkeypatch.setattr(pulumi.log, "info", recorder("info"))
+    monkeypatch.setattr(pulumi.log, "error", recorder("error"))
+    monkeypatch.setattr(harness, "_all_active", _scripted)
+    with pytest.raises(SyncJobsFailedError) as caught:
+        load_program(stack_config(workspaces=[{"id": i} for i in IDS]))
+
+    stack_row = [text for _level, text, resource, _eph in logged if resource is None]
+    assert not any("CREATING" in text or "poll" in text for text in stack_row)  # heartbeats only
+    statuses = [(text, resource) for level, text, resource, eph in logged if eph]
+    assert statuses == [
+        ("twinmaker-sync-gate: CREATING (0s, 1 poll)", "plant-a-sync-job"),
+        ("twinmaker-sync-gate: ACTIVE (4s, 2 polls)", "plant-a-sync-job"),
+        ("twinmaker-sync-gate: CREATING (0s, 1 poll)", "plant_b-sync-job"),
+        ("twinmaker-sync-gate: ERROR (4s, 2 polls)", "plant_b-sync-job"),
+    ]
+    verdicts = [(level, text.splitlines()[0], resource) for level, text, resource, eph in logged if not eph]
+    assert verdicts == [
+        ("info", "twinmaker-sync-gate: sync job plant-a/SITEWISE@eu-west-1 is ACTIVE (4s)",
+         "plant-a-sync-job"),
+        ("error", "TwinMaker sync job plant_b/SITEWISE in eu-west-1 ended in ERROR (state ERROR, after 4s).",
+         "plant_b-sync-job"),
+    ]  # fmt: skip
+    assert str(caught.value) == (
+        "twinmaker-sync-gate: 1 of 2 sync jobs did not become ACTIVE: plant_b/SITEWISE "
+        "(error SYNC_PROCESSING_ERROR). Each is reported on its SyncJob above; fix the cause and run "
+        "`pulumi up` again (the gate checks every job of the stack on every update)."
+    )
