@@ -2,8 +2,7 @@
 
 `pulumi up` fails when a sync job does not become ACTIVE: by default the program waits for every job
 in one gate run (`gateMode: stack`, `validators/pulumi_stack_gate.py`); `gateMode: resource` registers
-a `SyncJobGate` per job (the twinmaker-sync-gate provider plugin, `validators/pulumi/`); `gateMode:
-hook` binds an after-create hook to each job (`validators/pulumi_hook.py`).
+a `SyncJobGate` per job (the twinmaker-sync-gate provider plugin, `validators/pulumi/`).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from twinmaker_infra import outputs as keys
 from twinmaker_infra.workspace import SyncGateOptions, TwinMakerWorkspace, WorkspaceArgs
 from validators.aws_settings import AwsSettings
 from validators.pulumi import Provider as SyncGateProvider
-from validators.pulumi_hook import create_gate_hook
 from validators.pulumi_stack_gate import GatedJob, gate_stack
 
 settings = stack_config.load()
@@ -33,16 +31,10 @@ region: pulumi.Input[str] = region_name or aws.get_region_output().region
 gate_policy = settings.gate.policy()
 # No endpoint here: botocore's environment (AWS_ENDPOINT_URL_IOTTWINMAKER, AWS_PROFILE...) applies.
 gate_aws = AwsSettings(region=region_name)
-# `gateMode: hook` binds an after-create hook to each SyncJob; the default, `stack`, waits for all of
-# them in one gate run below, without holding the engine's workers (docs/pulumi.md, "How the gate waits").
-gate_hook = (
-    create_gate_hook(gate_policy, gate_aws)
-    if settings.gate.enabled and settings.gate.mode == "hook"
-    else None
-)
-
-# `gateMode: resource`: a SyncJobGate per job, all through one provider (one plugin process: one
-# request budget, `gateMaxRps`, for every gate of the update).
+# The default, `stack`, waits for every job in one gate run below, without holding the engine's
+# workers; `gateMode: resource` registers a SyncJobGate per job, all through one provider (one plugin
+# process: one request budget, `gateMaxRps`, for every gate of the update). docs/pulumi.md, "How the
+# gate waits inside `pulumi up`".
 sync_gate = (
     SyncGateOptions(
         provider=SyncGateProvider("twinmaker-sync-gate", max_rps=settings.gate.max_rps, region=region_name),
@@ -67,7 +59,6 @@ workspaces = [
             tags={**settings.tags, **spec.tags, **fixed_tags},
             protect=settings.protect,
             retain_on_delete=settings.retain_on_delete,
-            gate_hook=gate_hook,
             sync_gate=sync_gate,
         ),
     )
@@ -86,23 +77,10 @@ if settings.gate.enabled and settings.gate.mode == "stack":
         ),
     )
 
-if sync_gate is not None:
-    # The same shape as the stack gate's `syncJobGate`: each job's verdict, from its gate's outputs.
-    pulumi.export(
-        "syncJobGate",
-        [
-            {
-                "workspaceId": gate.workspace_id,
-                "syncSource": gate.sync_source,
-                "outcome": gate.outcome,
-                "state": gate.state,
-                "elapsedSeconds": gate.elapsed_seconds,
-                "errorCode": gate.error_code,
-            }
-            for gate in (ws.sync_gate for ws in workspaces)
-            if gate is not None
-        ],
-    )
+# With `gateMode: resource` no stack output depends on a gate: the SDK registers the stack's outputs in
+# one call once every one of them is known, and a failed gate's outputs never are, so such an output
+# would keep a failed update from recording `syncJobs` (tests/e2e/test_plugin_up.py). Each verdict is
+# in its gate's own outputs (`pulumi stack export`).
 
 pulumi.export(
     keys.SYNC_JOBS,

@@ -40,7 +40,9 @@ def _parallels(text: str) -> tuple[int | None, ...]:
 def _designs(text: str) -> tuple[str, ...]:
     designs = tuple(d.strip() for d in text.split(",") if d.strip())
     if unknown := sorted(set(designs) - set(deploy.DESIGNS)):
-        raise argparse.ArgumentTypeError(f"unknown design {', '.join(unknown)}; choose from hook, stack")
+        raise argparse.ArgumentTypeError(
+            f"unknown design {', '.join(unknown)}; choose from {', '.join(deploy.DESIGNS)}"
+        )
     return designs
 
 
@@ -97,7 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--designs",
         type=_designs,
         default=deploy.DESIGNS,
-        help="deploy: gate designs, comma-separated (default hook,stack; the gate-off row always runs)",
+        help=f"deploy: gate designs, comma-separated (default {','.join(deploy.DESIGNS)}; the gate-off row "
+        "always runs)",
     )
     parser.add_argument(
         "--parallel",

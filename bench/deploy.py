@@ -17,13 +17,16 @@ Rows, each its own run:
   bound** is the latest of its wall time and every job's CreateSyncJob (offset from the start of `up`)
   plus the job's scripted delay: no gate can report a verdict before the job reaches it, nor finish
   before the engine does.
-* each gate design (`twinmaker-sync:gateMode`: `hook`, one after-create hook per SyncJob; `stack`, one
-  stack-level gate) at each `--parallel` (the CLI's default, i.e. not passed, and 64), compared with the
-  gate-off bound at the same `--parallel`.
+* each gate design (`twinmaker-sync:gateMode`: `stack`, one stack-level gate; `resource`, a
+  SyncJobGate per SyncJob, the twinmaker-sync-gate plugin installed in the run's local cloud) at each
+  `--parallel` (the CLI's default, i.e. not passed, and 64), compared with the gate-off bound at the
+  same `--parallel`.
 
 Verdicts right: the update failed, and each ERROR job is named in a failure message
-("TwinMaker sync job WS/SITEWISE ..."); each other job was reported ACTIVE by the gate and named in no
-failure; no resource but an ERROR job's SyncJob (or, for a stack-level gate, the stack) failed.
+("TwinMaker sync job WS/SITEWISE ..."); each other job was reported ACTIVE by the gate (the stack gate's
+"sync job WS/SITEWISE... is ACTIVE" line; a SyncJobGate created, which its Create does only for a
+passing verdict) and named in no failure; no resource but an ERROR job's SyncJob or SyncJobGate (or,
+for a stack-level gate, the stack) failed.
 
 Wall time is around the whole `python -m local_cloud.run up` (the program served in-process, the CLI,
 its plugins), for the gate-off runs too, so start-up costs sit in the bound as well.
@@ -52,17 +55,21 @@ SOURCE = "SITEWISE"
 ERROR_CODE = "SYNC_PROCESSING_ERROR"
 #: Every fourth job is first not found, for a seeded 1-4 s.
 NOT_FOUND_EVERY = 4
-DESIGNS = ("hook", "stack")
-#: The program's default design once `gateMode` exists (the lead's change); before it, `hook` is all.
-DEFAULT_DESIGN = "stack"
+#: The program's gate designs (`twinmaker_infra.config.GATE_MODES`, which imports Pulumi: a test keeps
+#: them equal).
+DESIGNS = ("stack", "resource")
 OFF = "off"
 #: The operations whose quota is measured: what the gate calls while it waits.
 THROTTLED_OPERATIONS = ("GetSyncJob", "ListSyncResources")
 
 _FAILED_JOB = re.compile(r"TwinMaker sync job ([A-Za-z0-9_-]+)/" + SOURCE)
+_GATE_TYPE = "twinmaker-sync-gate:index:SyncJobGate"
+_SYNC_JOB_TYPE = "aws-native:iottwinmaker:SyncJob"
+#: The stack gate's verdict line, or a SyncJobGate the engine reports created (`+  TYPE NAME created`).
 _ACTIVE_JOB = re.compile(
     r"sync job ([A-Za-z0-9_-]+)/" + SOURCE + r"\S* is ACTIVE"
-    r"|([A-Za-z0-9_-]+)/" + SOURCE + r"@\S+: .*=> active"
+    r"|^\s*\+\s+" + re.escape(_GATE_TYPE) + r" ([A-Za-z0-9_-]+)-sync-gate created\b",
+    re.MULTILINE,
 )
 #: `+  TYPE NAME **creating failed**` in the engine's progress lines.
 _FAILED_RESOURCE = re.compile(r"^\s*\+\s+(\S+) (\S+) \*\*creating failed", re.MULTILINE)
@@ -167,26 +174,8 @@ def scenario(spec: DeploySpec, jobs: Sequence[Job]) -> dict[str, Any]:
     }
 
 
-def program_config_keys(project_dir: Path | None = None) -> set[str]:
-    """The config keys the program's Pulumi.yaml declares (so we pass `gateMode` only once it exists).
-
-    Read as text (the keys indented by two spaces under the top-level `config:`): no YAML library needed.
-    """
-    from local_cloud.plugins import PROJECT_ROOT
-
-    text = ((project_dir or PROJECT_ROOT) / "Pulumi.yaml").read_text(encoding="utf-8")
-    keys: set[str] = set()
-    inside = False
-    for line in text.splitlines():
-        if line and not line[0].isspace():
-            inside = line.rstrip() == "config:"
-            continue
-        if inside and (found := re.match(r"^  ([A-Za-z][\w:-]*):", line)):
-            keys.add(found.group(1).removeprefix("twinmaker-sync:"))
-    return keys
-
-
-def stack_config(spec: DeploySpec, jobs: Sequence[Job], design: str, declared: set[str]) -> dict[str, Any]:
+def stack_config(spec: DeploySpec, jobs: Sequence[Job], design: str) -> dict[str, Any]:
+    """The run's stack config: the fleet, the gate off or in `design`, its budget and a deadline."""
     config: dict[str, Any] = {
         "aws:region": REGION,
         "aws-native:region": REGION,
@@ -194,17 +183,16 @@ def stack_config(spec: DeploySpec, jobs: Sequence[Job], design: str, declared: s
         "twinmaker-sync:gateEnabled": design != OFF,
         # Far beyond any job: a timeout here would be a bug in the run, not a verdict to measure.
         "twinmaker-sync:gateTimeout": int(spec.window * len(jobs) + 600),
+        "twinmaker-sync:gateMaxRps": spec.gate_max_rps,
     }
-    if design != OFF and "gateMode" in declared:
+    if design != OFF:
         config["twinmaker-sync:gateMode"] = design
-    if "gateMaxRps" in declared:
-        config["twinmaker-sync:gateMaxRps"] = spec.gate_max_rps
     return config
 
 
 @dataclass
 class Run:
-    design: str  # off, hook or stack
+    design: str  # off, or one of DESIGNS
     parallel: int | None
     wall: float
     exit_code: int | None  # None: the run did not finish before its timeout
@@ -221,7 +209,7 @@ class Run:
 def judge_output(output: str) -> tuple[set[str], set[str], list[tuple[str, str]]]:
     """(workspaces named in a failure, workspaces the gate reported ACTIVE, resources that failed)."""
     failed = set(_FAILED_JOB.findall(output))
-    active = {a or b for a, b in _ACTIVE_JOB.findall(output)}
+    active = {line or gate for line, gate in _ACTIVE_JOB.findall(output)}
     resources = sorted(set(_FAILED_RESOURCE.findall(output)))
     return failed, active, resources
 
@@ -230,8 +218,10 @@ def verdicts_right(run: Run, jobs: Sequence[Job]) -> int:
     """How many jobs got the right verdict in `run` (see the module docstring)."""
     failing = {j.workspace_id for j in jobs if j.final == "ERROR"}
     update_failed = run.exit_code not in (0, None)
-    allowed = {("aws-native:iottwinmaker:SyncJob", f"{ws}-sync-job") for ws in failing}
-    # A resource that failed for another reason (a provider error, a hook of the wrong job) makes its
+    allowed = {(_SYNC_JOB_TYPE, f"{ws}-sync-job") for ws in failing} | {
+        (_GATE_TYPE, f"{ws}-sync-gate") for ws in failing
+    }
+    # A resource that failed for another reason (a provider error, the gate of the wrong job) makes its
     # workspace's verdict wrong, whatever the gate said.
     spoiled = {
         job.workspace_id
@@ -265,18 +255,20 @@ def run_once(
     design: str,
     parallel: int | None,
     *,
-    declared: set[str],
     root: Path,
     timeout: float,
 ) -> Run:
-    """One fresh endpoint, one fresh local cloud, one `pulumi up`; the endpoint stopped after."""
+    """One fresh endpoint, one fresh local cloud (with the gate's plugin installed for the `resource`
+    design), one `pulumi up`; the endpoint stopped after."""
     from local_cloud.engine import LocalCloud
     from twinmaker_local import serve
 
     endpoint = serve(scenario(spec, jobs), time_scale=1)
     try:
         cloud = LocalCloud(root, endpoint.url, region=REGION)
-        cloud.init_stack(STACK, stack_config(spec, jobs, design, declared))
+        if design == "resource":
+            cloud.install_gate_plugin()
+        cloud.init_stack(STACK, stack_config(spec, jobs, design))
         extra = ["--parallel", str(parallel)] if parallel is not None else []
         endpoint.stats.reset()
         started_epoch = time.time()
@@ -362,23 +354,16 @@ class Row:
 def run(spec: DeploySpec, *, say: Callable[[str], None] = print) -> tuple[list[Job], list[Row]]:
     """Every selected row: per `--parallel`, the gate-off run first (its bound), then each design."""
     jobs = make_jobs(spec)
-    declared = program_config_keys()
-    timeout = spec.window * spec.workspaces + 900  # a hook design that serialises fully still ends
+    timeout = spec.window * spec.workspaces + 900  # a design that serialises fully still ends
     rows: list[Row] = []
     root = Path(tempfile.mkdtemp(prefix="twinmaker-bench-deploy-"))
     try:
         for parallel in spec.parallels:
             for design in (OFF, *spec.designs):
-                if design == "stack" and "gateMode" not in declared:
-                    say(
-                        f"(skipped: design stack at --parallel {_parallel_label(parallel, None)}: "
-                        "this program has no twinmaker-sync:gateMode yet)"
-                    )
-                    continue
                 say(f"... {design} at --parallel {_parallel_label(parallel, None)}")
                 started = time.perf_counter()
                 where = root / f"{design}-{parallel or 'default'}"
-                one = run_once(spec, jobs, design, parallel, declared=declared, root=where, timeout=timeout)
+                one = run_once(spec, jobs, design, parallel, root=where, timeout=timeout)
                 shutil.rmtree(where, ignore_errors=True)
                 _save_log(spec, one)
                 if design == OFF:
@@ -465,15 +450,6 @@ def headline_ratio(rows: Sequence[Row], default_design: str) -> float:
     return math.nan
 
 
-def program_default_design(declared: set[str] | None = None) -> str:
-    """`stack` once the program has `gateMode` (its default there), else `hook`, the only design."""
-    return (
-        DEFAULT_DESIGN
-        if "gateMode" in (declared if declared is not None else program_config_keys())
-        else "hook"
-    )
-
-
 def main(spec: DeploySpec | None = None) -> float:
     """Run, print the table; return the headline ratio (the caller prints `ratio=` last)."""
     spec = spec or DeploySpec()
@@ -487,6 +463,7 @@ def main(spec: DeploySpec | None = None) -> float:
     print()
     print(render(spec, jobs, rows, default))
     print()
-    design = program_default_design()
-    print(f"(deploy: {time.perf_counter() - started:.0f} s; default design: {design})")
-    return headline_ratio(rows, design)
+    from twinmaker_infra.config import DEFAULT_GATE_MODE
+
+    print(f"(deploy: {time.perf_counter() - started:.0f} s; default design: {DEFAULT_GATE_MODE})")
+    return headline_ratio(rows, DEFAULT_GATE_MODE)

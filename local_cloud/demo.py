@@ -117,7 +117,7 @@ def _check_up(code: int, text: str) -> list[str]:
             problems.append(f"pulumi up's output does not mention {needle!r}")
     for ws in WORKSPACES:
         if ws != FAILING and not re.search(rf"sync job {ws}/SITEWISE\S* is ACTIVE", text):
-            problems.append(f"the gate hook did not report {ws} ACTIVE")
+            problems.append(f"the stack gate did not report {ws} ACTIVE")
     return problems
 
 

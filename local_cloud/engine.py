@@ -7,6 +7,8 @@ endpoint: dummy credentials, no AWS config files, no update check, no plugin dow
 
 `pulumi(...)` runs the real CLI (stack output, stack export, config, stack rm...); `run(...)` runs
 `local_cloud.run` (up, preview, refresh, destroy: the program served in-process, see its docstring).
+`install_gate_plugin()` installs this project's own provider plugin (the SyncJobGate's), for
+`gateMode: resource`.
 """
 
 from __future__ import annotations
@@ -25,9 +27,13 @@ from typing import Any
 from local_cloud.plugins import PROJECT_ROOT, write_policy_pack_shim, write_provider_shims
 from local_cloud.server import plugin_version
 from local_cloud.store import STATE_VARIABLE
+from validators.pulumi.spec import PACKAGE as GATE_PACKAGE
+from validators.version import __version__
 
 PULUMI_BIN = PROJECT_ROOT / ".tools" / "bin" / "pulumi"
 PROJECT_NAME = "twinmaker-sync"
+#: The console script `make venv` installs for the gate's provider plugin.
+GATE_PLUGIN_SCRIPT = f"pulumi-resource-{GATE_PACKAGE}"
 
 #: Variables of the caller's environment that could point the engine or boto3 somewhere real.
 _SCRUBBED_PREFIXES = ("AWS_", "PULUMI_")
@@ -63,6 +69,22 @@ class LocalCloud:
         for name, shim in write_provider_shims(self.plugin_files).items():
             version = plugin_version(packages[name])
             self.pulumi(["plugin", "install", "resource", name, version, "--file", str(shim)], check=True)
+
+    def install_gate_plugin(self, file: Path | None = None) -> None:
+        """`pulumi plugin install resource twinmaker-sync-gate VERSION --file FILE` in this PULUMI_HOME,
+        as a user installs the gate's plugin, at the version the gate reports (the one `SyncJobGate`
+        asks for). FILE: a tarball (`make plugin-tarball`), else the console script beside this
+        interpreter (the virtualenv's `bin`, not resolved: the base interpreter's folder has none), else
+        the one on PATH."""
+        if file is None:
+            beside = Path(sys.executable).with_name(GATE_PLUGIN_SCRIPT)
+            found = str(beside) if beside.exists() else shutil.which(GATE_PLUGIN_SCRIPT)
+            if found is None:
+                raise FileNotFoundError(f"{GATE_PLUGIN_SCRIPT} is not installed: `make venv` installs it")
+            file = Path(found)
+        self.pulumi(
+            ["plugin", "install", "resource", GATE_PACKAGE, __version__, "--file", str(file)], check=True
+        )
 
     def policy_pack(self, pack_dir: Path) -> str:
         """What to pass to `--policy-pack` for the Python pack in `pack_dir` (see `local_cloud.plugins`)."""

@@ -10,7 +10,7 @@ hooks (which call back into this process, where the program lives), runs policy 
 own output, which this command passes through line by line. Its exit code is the CLI's.
 
 Ctrl-C (SIGINT) or SIGTERM: passed to the CLI, which cancels the update and records what it did; if
-the program is still busy (a hook waiting on a sync job), this process does not wait for it.
+the program is still busy (the stack gate waiting on a sync job), this process does not wait for it.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _exit_now(signum: int, _frame: FrameType | None) -> None:
     # The CLI is in our process group and got the same signal from the terminal; it cancels and
-    # writes its state. What is left here is the program, possibly a hook blocked on a sync job:
+    # writes its state. What is left here is the program, possibly the stack gate blocked on a sync job:
     # do not wait for it (Python would join its worker threads at exit).
     sys.stderr.flush()
     sys.stdout.flush()
@@ -173,7 +173,7 @@ def console_main() -> None:
         code = EXIT_INTERRUPTED
     sys.stdout.flush()
     sys.stderr.flush()
-    # The program's worker threads (a hook's gate) may still run; the verdict is already out.
+    # The program's worker threads (the stack gate's) may still run; the verdict is already out.
     os._exit(code)
 
 

@@ -31,7 +31,7 @@ NAMESPACE = "twinmaker-sync"
 #: default, rule and meaning are the setting's: `validators.wait_settings.SETTINGS`).
 GATE_SETTINGS = {"gateTimeout": "timeout", "gateMaxRps": "max_rps", "gateCheckResources": "check_resources"}
 #: `gateMode`: see `GateSettings.mode`.
-GATE_MODES = ("stack", "resource", "hook")
+GATE_MODES = ("stack", "resource")
 DEFAULT_GATE_MODE = "stack"
 _WORKSPACE_KEYS = frozenset({"id", "description", "syncSource", "tags"})
 # AWS tag limits: keys up to 128 characters, values up to 256, no `aws:` prefix on keys.
@@ -61,9 +61,8 @@ class GateSettings:
     enabled: bool = True
     timeout: float = setting("timeout").default
     check_resources: bool = bool(setting("check_resources").default)
-    #: "stack": the program awaits every job in one gate run (default); "hook": an after-create hook
-    #: per SyncJob, which holds one of the engine's --parallel workers while it waits; "resource": a
-    #: `SyncJobGate` per SyncJob (the twinmaker-sync-gate provider plugin), whose Create waits.
+    #: "stack": the program awaits every job in one gate run (default); "resource": a `SyncJobGate`
+    #: per SyncJob (the twinmaker-sync-gate provider plugin), whose Create waits.
     mode: str = DEFAULT_GATE_MODE
     #: The one request budget of the program's gate run (requests per second), as `--max-rps`.
     max_rps: float = setting("max_rps").default

@@ -37,8 +37,6 @@ class WorkspaceArgs:
     tags: Mapping[str, str] = field(default_factory=dict)  # already merged: project, workspace, fixed
     protect: bool = False
     retain_on_delete: bool = False
-    #: Bound `after_create` on the sync job; `None` turns the gate off.
-    gate_hook: pulumi.ResourceHook | None = None
     #: A `SyncJobGate` resource for the sync job (`gateMode: resource`); `None`: none.
     sync_gate: SyncGateOptions | None = None
 
@@ -148,9 +146,6 @@ class TwinMakerWorkspace(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        hooks = (
-            pulumi.ResourceHookBinding(after_create=[args.gate_hook]) if args.gate_hook is not None else None
-        )
         sync_job = aws_native.iottwinmaker.SyncJob(
             f"{name}-sync-job",
             workspace_id=workspace.workspace_id,
@@ -166,7 +161,6 @@ class TwinMakerWorkspace(pulumi.ComponentResource):
                 # ConflictException otherwise), so a replacement (`up --replace`, a changed input) must
                 # delete the old job first: the engine's default creates the new one first, and fails.
                 delete_before_replace=True,
-                hooks=hooks,
             ),
         )
 

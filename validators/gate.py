@@ -4,10 +4,10 @@ A `GateRun` has two phases. `prepare` (its constructor and `resolve`): one boto3
 pool, one request budget per region (TwinMaker's quotas are per account and region), one pool of worker
 threads. Then any number of waits, at once or one after another, all spending that one budget:
 `wait(targets)` for a batch (the CLI, the stack-level gate) and `submit(target)` for one target added
-while others wait (the per-job Pulumi hooks of one `pulumi up`, the SyncJobGate plugin's Creates), each
+while others wait (the SyncJobGate plugin's Creates), each
 with its own deadline and its own verdict. A wait may bring its own `WaitPolicy` (a SyncJobGate's
 `timeout`, `checkResources`, `notFoundGrace`); the run's budget (`max_rps`) and pools stay the run's.
-`GateRun.shared(policy, aws)` is the one run of this process for those settings, so every hook of a
+`GateRun.shared(policy, aws)` is the one run of this process for those settings, so every wait of a
 program shares it. `wait_for_sync_jobs` is the one-call form; everything is injectable for tests.
 """
 

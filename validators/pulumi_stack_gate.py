@@ -1,14 +1,15 @@
 """The stack gate (`gateMode: stack`, the default): one gate run for every sync job of the stack,
 awaited by the program.
 
-The after-create hook (`pulumi_hook.py`) waits inside the engine's create step, so every waiting job
-holds one of the engine's `--parallel` workers: N jobs are gated `--parallel` at a time, in rounds of
-whole sync durations, and every other resource waits for a free worker too. Here the program waits
-instead: once every SyncJob of the stack has its identity, one gate run (one boto3 session, one request
-budget, `gateMaxRps`) polls them all at once. Each job's state changes show on its own row of the
-engine's display (ephemeral status), its verdict as an info line on it, and a failed job as an error on
-its own URN; the stack's row shows only the heartbeats in long silences. Then the program fails the
-update with every failed job listed in one line.
+The SyncJobGate resource (`gateMode: resource`, `validators/pulumi/`) waits in its Create, in the
+provider plugin's process, so every waiting gate holds one of the engine's `--parallel` workers, as any
+slow resource does: beyond `--parallel` jobs, gates queue for a free worker, and every other resource
+does too. Here the program waits instead: once every SyncJob of the stack has its identity, one gate
+run (one boto3 session, one request budget, `gateMaxRps`) polls them all at once, holding no worker.
+Each job's state changes show on its own row of the engine's display (ephemeral status), its verdict as
+an info line on it, and a failed job as an error on its own URN; the stack's row shows only the
+heartbeats in long silences. Then the program fails the update with every failed job listed in one
+line.
 
 It gates every job of the stack on every `pulumi up`, not only new ones: a job that failed before is
 checked again (one GetSyncJob for a job that is ACTIVE). Never on preview: nothing is polled.

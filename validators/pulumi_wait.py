@@ -1,4 +1,4 @@
-"""How the gate's Pulumi entry points wait (the stack gate, the after-create hook): one way each.
+"""How the program waits for its sync jobs (the stack gate, `validators.pulumi_stack_gate`).
 
 - `shared_waiter()`: the program's real waits, all on this process's one `GateRun` for their settings
   (one boto3 session, one request budget per region, `gateMaxRps`); `PROGRAM_CANCEL` stops them all.

@@ -33,15 +33,22 @@ def test_the_scenario_is_valid_scripts_every_job_before_it_exists_and_throttles_
     assert rule["operations"] == ["GetSyncJob", "ListSyncResources"]
 
 
-def test_stack_config_passes_gate_mode_only_when_the_program_declares_it() -> None:
+def test_stack_config_sets_the_design_and_the_budget_and_turns_the_gate_off_for_the_bound() -> None:
     spec = deploy.DeploySpec(workspaces=2)
     jobs = deploy.make_jobs(spec)
-    with_mode = deploy.stack_config(spec, jobs, "hook", {"gateMode", "gateMaxRps"})
-    assert with_mode["twinmaker-sync:gateMode"] == "hook"
-    assert with_mode["twinmaker-sync:gateMaxRps"] == 10
-    assert "twinmaker-sync:gateMode" not in deploy.stack_config(spec, jobs, "hook", set())
-    off = deploy.stack_config(spec, jobs, deploy.OFF, {"gateMode"})
+    for design in deploy.DESIGNS:
+        config = deploy.stack_config(spec, jobs, design)
+        assert config["twinmaker-sync:gateMode"] == design
+        assert config["twinmaker-sync:gateEnabled"] is True
+        assert config["twinmaker-sync:gateMaxRps"] == 10
+    off = deploy.stack_config(spec, jobs, deploy.OFF)
     assert off["twinmaker-sync:gateEnabled"] is False and "twinmaker-sync:gateMode" not in off
+
+
+def test_the_designs_are_the_programs_gate_modes() -> None:
+    from twinmaker_infra.config import GATE_MODES
+
+    assert deploy.DESIGNS == GATE_MODES
 
 
 def _run(
@@ -69,6 +76,29 @@ def test_verdicts_are_right_when_the_error_job_fails_the_update_and_the_other_is
     assert deploy.verdicts_right(_run(GOOD, 1), JOBS) == 2
 
 
+# The same, from a `resource` design run: the gates' rows (the ACTIVE job's gate created, the other's
+# Create failed with the reasons).
+GOOD_RESOURCE = "\n".join(
+    [
+        " +  twinmaker-sync-gate:index:SyncJobGate ws-b-sync-gate **creating failed** error: 1 error",
+        "  twinmaker-sync-gate:index:SyncJobGate (ws-b-sync-gate):",
+        "    error:   TwinMaker sync job ws-b/SITEWISE in us-east-1 ended in ERROR (state ERROR, after 2s).",
+        " +  twinmaker-sync-gate:index:SyncJobGate ws-a-sync-gate created (4s) INITIALIZING (2s, 2 polls)",
+        " +  pulumi:pulumi:Stack twinmaker-sync-bench **creating failed (7s)** 1 error",
+        "",
+    ]
+)
+
+
+def test_a_resource_design_run_is_judged_by_its_gates_rows() -> None:
+    assert deploy.verdicts_right(_run(GOOD_RESOURCE, 1), JOBS) == 2
+    # A gate still creating is no verdict; the gate of an ACTIVE job failing is a wrong one.
+    creating = GOOD_RESOURCE.replace("ws-a-sync-gate created (4s)", "ws-a-sync-gate creating (4s)")
+    assert deploy.verdicts_right(_run(creating, 1), JOBS) == 1
+    wrong = GOOD_RESOURCE + " +  twinmaker-sync-gate:index:SyncJobGate ws-a-sync-gate **creating failed**\n"
+    assert deploy.verdicts_right(_run(wrong, 1), JOBS) == 1
+
+
 def test_a_passing_update_an_unreported_job_or_another_failed_resource_are_wrong_verdicts() -> None:
     assert deploy.verdicts_right(_run(GOOD, 0), JOBS) == 1  # the ERROR job did not fail the update
     assert deploy.verdicts_right(_run(GOOD, None), JOBS) == 1  # timed out
@@ -86,8 +116,15 @@ def test_the_bound_is_the_latest_of_the_engine_alone_and_each_create_plus_its_de
 
 
 def test_the_program_declares_the_gate_keys_the_benchmark_sets() -> None:
-    keys = deploy.program_config_keys()
-    assert {"workspaces", "gateEnabled", "gateTimeout"} <= keys
+    from local_cloud.plugins import PROJECT_ROOT
+
+    project = (PROJECT_ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
+    config = deploy.stack_config(
+        deploy.DeploySpec(workspaces=1), deploy.make_jobs(deploy.DeploySpec()), "stack"
+    )
+    for key in config:
+        namespace, name = key.split(":")
+        assert namespace != "twinmaker-sync" or f"\n  {name}:" in project, key
 
 
 def test_parallel_values_parse_default_as_not_passed() -> None:

@@ -16,20 +16,13 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.pulumi_harness import Deployment, deploy, dump, output_of
-from tests.http.plugin_harness import PLUGIN, plugin_executable
+from tests.http.plugin_harness import PLUGIN
 from validators.pulumi.spec import PACKAGE, RESOURCE_TOKEN
 from validators.version import __version__
 
 pytestmark = pytest.mark.e2e
 
 __all__ = ["deploy"]  # the fixture, imported for pytest
-
-
-def install_plugin(d: Deployment) -> None:
-    """What a user does with the console script: `pulumi plugin install resource NAME VERSION --file`."""
-    d.cloud.pulumi(
-        ["plugin", "install", "resource", PACKAGE, __version__, "--file", plugin_executable()], check=True
-    )
 
 
 def gates(d: Deployment) -> dict[str, dict]:
@@ -62,7 +55,7 @@ def gated(deploy):
 
     def make(timelines: dict[str, str], **program) -> Deployment:
         d: Deployment = deploy(timelines, gateMode="resource", **program)
-        install_plugin(d)
+        d.cloud.install_gate_plugin()  # the console script, as a user installs it
         made.append(d)
         return d
 
@@ -109,6 +102,14 @@ def test_an_error_job_fails_up_on_the_gates_row_and_the_next_up_checks_it_again(
     (reason,) = failed["initErrors"]
     assert "SYNC_PROCESSING_ERROR" in reason and "asset-2" in reason
     assert found["plant-a"]["outputs"]["outcome"] == "active" and not found["plant-a"].get("initErrors")
+    # The failed update still recorded the stack outputs: a pipeline's CLI gate step can read them and
+    # reaches the same verdicts.
+    outputs = d.cloud.pulumi(["stack", "output", "--json", "--stack", d.stack], check=True).stdout
+    jobs = json.loads(outputs)["syncJobs"]
+    assert sorted(j["workspaceId"] for j in jobs) == ["plant-a", "plant-b"], outputs
+    gate = d.gate_cli(outputs)
+    assert gate.returncode == 1, dump(gate)
+    assert "plant-b" in gate.stdout + gate.stderr
 
     # The next `up` calls Update on the failed gate only (the engine's "continue awaiting
     # initialization"): one more look, still ERROR, the update fails again.
@@ -181,9 +182,7 @@ def test_the_tarball_installs_with_pulumi_plugin_install_and_gates_an_up(deploy,
 
     d: Deployment = deploy({"plant-a": "active"}, gateMode="resource")
     tarball = build(tmp_path / "dist")
-    d.cloud.pulumi(
-        ["plugin", "install", "resource", PACKAGE, __version__, "--file", str(tarball)], check=True
-    )
+    d.cloud.install_gate_plugin(tarball)
     listed = d.cloud.pulumi(["plugin", "ls"], check=True).stdout
     assert re.search(rf"{PACKAGE}\s+resource\s+{re.escape(__version__)}", listed), listed
     try:

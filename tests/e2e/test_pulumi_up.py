@@ -1,6 +1,7 @@
 """`pulumi up` on the real engine: the gate waits for each SyncJob the update creates and fails the
-update when a job ends in ERROR, naming the job, the service's code and message and the failing assets,
-in both designs: the stack-level gate (`gateMode: stack`, the default) and the per-job hook (`hook`).
+update when a job ends in ERROR, naming the job, the service's code and message and the failing assets.
+The stack-level gate (`gateMode: stack`, the default) here, and what both designs share; the SyncJobGate
+resource's own behaviour (`gateMode: resource`): tests/e2e/test_plugin_up.py.
 """
 
 from __future__ import annotations
@@ -21,11 +22,20 @@ pytestmark = pytest.mark.e2e
 __all__ = ["deploy"]  # the fixture, imported for pytest
 
 
-def test_all_active_up_succeeds_and_the_stack_outputs_feed_the_cli_gate(deploy) -> None:
-    d: Deployment = deploy({"plant-a": "active", "plant-b": "active"})
+def deploy_in(deploy, mode: str, timelines: dict[str, str]) -> Deployment:
+    """A stack of the program in gate design `mode`; for `resource`, with the gate's plugin installed."""
+    d: Deployment = deploy(timelines, gateMode=mode)
+    if mode == "resource":
+        d.cloud.install_gate_plugin()
+    return d
+
+
+@pytest.mark.parametrize("mode", ["stack", "resource"])
+def test_all_active_up_succeeds_and_the_stack_outputs_feed_the_cli_gate(deploy, mode: str) -> None:
+    d = deploy_in(deploy, mode, {"plant-a": "active", "plant-b": "active"})
     done = d.up()
     assert done.returncode == 0, dump(done)
-    assert d.calls("GetSyncJob") >= 2  # the hooks really polled
+    assert d.calls("GetSyncJob") >= 2  # the gate really polled
     outputs = d.cloud.pulumi(["stack", "output", "--json", "--stack", d.stack], check=True).stdout
     jobs = json.loads(outputs)["syncJobs"]
     assert sorted(j["workspaceId"] for j in jobs) == ["plant-a", "plant-b"]
@@ -34,9 +44,8 @@ def test_all_active_up_succeeds_and_the_stack_outputs_feed_the_cli_gate(deploy) 
     assert gate.returncode == 0, dump(gate)
 
 
-@pytest.mark.parametrize("mode", ["stack", "hook"])
-def test_an_error_job_fails_up_naming_the_urn_the_code_and_the_failing_assets(deploy, mode: str) -> None:
-    d: Deployment = deploy({"plant-a": "active", "plant-b": "error"}, gateMode=mode)
+def test_an_error_job_fails_up_naming_the_urn_the_code_and_the_failing_assets(deploy) -> None:
+    d: Deployment = deploy({"plant-a": "active", "plant-b": "error"})
     done = d.up()
     text = output_of(done)
     assert done.returncode != 0, dump(done)
@@ -50,12 +59,7 @@ def test_an_error_job_fails_up_naming_the_urn_the_code_and_the_failing_assets(de
     assert "Sync job finished with errors" in text
     assert "asset-1" in text and "asset-2" in text
     assert re.search(r"sync job plant-a/SITEWISE\S* is ACTIVE", text)
-    if mode == "hook":
-        assert 'after hook "twinmaker-sync-gate" failed' in text
-    else:
-        assert (
-            "1 of 2 sync jobs did not become ACTIVE: plant-b/SITEWISE (error SYNC_PROCESSING_ERROR)" in text
-        )
+    assert "1 of 2 sync jobs did not become ACTIVE: plant-b/SITEWISE (error SYNC_PROCESSING_ERROR)" in text
     # The job stays in the state: the create succeeded, the gate failed after it.
     assert any("plant-b-sync-job" in urn for urn in d.sync_job_urns()), dump(done)
 
@@ -68,7 +72,7 @@ def test_the_stack_gate_lists_every_failed_job_and_keeps_the_outputs_for_the_cli
         "2 of 3 sync jobs did not become ACTIVE: plant-a/SITEWISE (error SYNC_PROCESSING_ERROR), "
         in output_of(done)
     )
-    # Unlike a failed hook, the stack gate fails the update after the outputs are registered.
+    # The stack gate fails the update after the outputs are registered.
     outputs = d.cloud.pulumi(["stack", "output", "--json", "--stack", d.stack], check=True).stdout
     verdicts = {v["workspaceId"]: v["outcome"] for v in json.loads(outputs)["syncJobGate"]}
     assert verdicts == {"plant-a": "error", "plant-b": "active", "plant-c": "error"}
@@ -98,23 +102,6 @@ def test_one_gate_run_shares_one_request_budget(deploy) -> None:
     assert stats["throttled"] == 0, stats
 
 
-def test_with_hooks_a_second_up_does_not_regate_a_failed_job_and_replace_does(deploy) -> None:
-    d: Deployment = deploy({"plant-b": "error"}, gateMode="hook")
-    first = d.up()
-    assert first.returncode != 0, dump(first)
-    polls = d.calls("GetSyncJob")
-
-    second = d.up()
-    assert second.returncode == 0, dump(second)  # no change: the hook does not run again
-    assert d.calls("GetSyncJob") == polls
-
-    (urn,) = d.sync_job_urns()
-    replaced = d.up("--replace", urn)
-    assert replaced.returncode != 0, dump(replaced)
-    assert "SYNC_PROCESSING_ERROR" in output_of(replaced)
-    assert d.calls("GetSyncJob") > polls
-
-
 def test_preview_creates_nothing_and_sends_no_get_sync_job(deploy) -> None:
     d: Deployment = deploy({"plant-a": "active"})
     done = d.preview()
@@ -125,7 +112,7 @@ def test_preview_creates_nothing_and_sends_no_get_sync_job(deploy) -> None:
     assert SYNC_JOB_TYPE in output_of(done) or "plant-a-sync-job" in output_of(done)
 
 
-def test_gate_disabled_binds_no_hook(deploy) -> None:
+def test_gate_disabled_gates_nothing(deploy) -> None:
     d: Deployment = deploy({"plant-b": "error"}, gateEnabled=False)
     done = d.up()
     assert done.returncode == 0, dump(done)
@@ -151,8 +138,9 @@ def test_a_config_error_stops_preview_with_the_programs_one_line(deploy) -> None
     assert "Traceback" not in text
 
 
-def test_destroy_leaves_no_workspace_on_the_endpoint_and_nothing_in_the_account(deploy) -> None:
-    d: Deployment = deploy({"plant-a": "active", "plant-b": "error"})
+@pytest.mark.parametrize("mode", ["stack", "resource"])
+def test_destroy_leaves_no_workspace_on_the_endpoint_and_nothing_in_the_account(deploy, mode: str) -> None:
+    d = deploy_in(deploy, mode, {"plant-a": "active", "plant-b": "error"})
     d.up()
     done = d.destroy()
     assert done.returncode == 0, dump(done)

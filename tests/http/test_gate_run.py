@@ -1,5 +1,5 @@
 """`GateRun`: one prepared run (one session, one budget per region) that many waits share, at once or
-one after another; what a `pulumi up` with a hook per SyncJob relies on (one budget per update)."""
+one after another; what the SyncJobGate plugin's Creates rely on (one budget per plugin process)."""
 
 from __future__ import annotations
 

@@ -90,8 +90,7 @@ class Registration:
     inputs: dict[str, Any]
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
-    after_create: list[str]
-    other_hooks: list[str]
+    hooks: list[str]  # the resource hooks bound on it, of any phase (the program binds none)
     protect: bool
     retain_on_delete: bool
     provider: str = ""  # the provider reference (`URN::ID`), when one was given
@@ -100,13 +99,13 @@ class Registration:
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """A MockMonitor that also keeps each request's parent, dependencies, options and hook bindings."""
+    """A MockMonitor that also keeps each request's parent, dependencies, options and hook bindings,
+    and the names of the resource hooks the program registers."""
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
         self.hook_names: list[str] = []
-        self.hook_options: dict[str, tuple[bool, bool]] = {}  # name -> (on_dry_run, ignore_errors)
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
@@ -122,8 +121,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     inputs=pulumi.runtime.rpc.deserialize_properties(request.object),
                     dependencies=list(request.dependencies),
                     property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
-                    after_create=list(hooks.after_create),
-                    other_hooks=[
+                    hooks=[
+                        *hooks.after_create,
                         *hooks.before_create,
                         *hooks.before_update,
                         *hooks.after_update,
@@ -141,7 +140,6 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
     def RegisterResourceHook(self, request: Any) -> Any:
         self.hook_names.append(request.name)
-        self.hook_options[request.name] = (request.on_dry_run, request.ignore_errors)
         return super().RegisterResourceHook(request)
 
 
@@ -151,7 +149,6 @@ class ProgramRun:
 
     registrations: list[Registration]
     hook_names: list[str]
-    hook_options: dict[str, tuple[bool, bool]]
     outputs: dict[str, Any]
     namespace: dict[str, Any] = field(default_factory=dict)
 
@@ -181,8 +178,8 @@ def stack_config(**keys: Any) -> dict[str, str]:
 
 
 def _all_active(targets: Sequence[Target], _policy: Any = None, **_options: Any) -> RunResult:
-    """The stack gate's waiter under mocks: every job ACTIVE at once (mocks have no service to poll,
-    as hooks never run under mocks); the real waits are proven on the engine (tests/e2e)."""
+    """The stack gate's waiter under mocks: every job ACTIVE at once (mocks have no service to poll);
+    the real waits are proven on the engine (tests/e2e)."""
     GATED.extend(targets)
     return RunResult(tuple(JobResult(t, Outcome.ACTIVE, "ACTIVE", polls=1) for t in targets), 0.0)
 
@@ -208,4 +205,4 @@ def load_program(config: dict[str, str]) -> ProgramRun:
     _sync_await(run_pulumi_func(program))
     stack = pulumi.runtime.get_root_resource()
     outputs = _sync_await(pulumi.Output.from_input(dict(stack.outputs)).future())  # type: ignore[union-attr]
-    return ProgramRun(monitor.registrations, monitor.hook_names, monitor.hook_options, outputs, namespace)
+    return ProgramRun(monitor.registrations, monitor.hook_names, outputs, namespace)

@@ -269,7 +269,7 @@ def test_deployer_policy_covers_what_pulumi_up_of_this_program_calls() -> None:
         "iottwinmaker:CreateSyncJob",
         "iottwinmaker:DeleteSyncJob",
     } <= actions
-    # the gate hook runs as the deployer
+    # the gate (the stack gate, or the SyncJobGate plugin the engine starts) runs as the deployer
     assert {
         "iottwinmaker:GetSyncJob",
         "iottwinmaker:ListSyncResources",

@@ -23,14 +23,14 @@ IDS = ("plant-a", "plant_b")
 def test_the_default_stack_gate_waits_for_every_job_in_one_run_and_binds_no_hook() -> None:
     run = load_program(stack_config(workspaces=[{"id": i} for i in IDS], gateMaxRps="4"))
     assert run.hook_names == []
-    assert all(not r.after_create for r in run.of_type("aws-native:iottwinmaker:SyncJob"))
+    assert all(not r.hooks for r in run.registrations)
     assert sorted(t.workspace_id for t in GATED) == sorted(IDS)  # one call, every job
     assert {v["outcome"] for v in run.outputs["syncJobGate"]} == {"active"}
 
 
 def test_the_gate_mode_and_budget_are_checked_config() -> None:
     for key, value, message in (
-        ("gateMode", "sometimes", "expected one of stack, resource, hook"),
+        ("gateMode", "sometimes", "expected one of stack, resource"),
         ("gateMaxRps", "0", "twinmaker-sync:gateMaxRps must be more than zero, got '0'"),
     ):
         with pytest.raises(Exception, match=message):
@@ -95,3 +95,105 @@ def test_each_state_change_is_said_once_on_its_jobs_row_and_each_failure_on_its_
         "(error SYNC_PROCESSING_ERROR). Each is reported on its SyncJob above; fix the cause and run "
         "`pulumi up` again (the gate checks every job of the stack on every update)."
     )
+
+
+# --------------------------------------------------------------------------- the real gate, local endpoint
+
+#: Jobs already at their verdict: one GetSyncJob each (and the failing resources of the ERROR one).
+LOCAL_SCENARIO: dict[str, Any] = {
+    "region": harness.REGION,
+    "accountId": harness.ACCOUNT,
+    "timelines": {
+        "ok": {"states": [{"at": 0, "state": "ACTIVE"}]},
+        "bad": {
+            "states": [
+                {
+                    "at": 0,
+                    "state": "ERROR",
+                    "error": {"code": "SYNC_PROCESSING_ERROR", "message": "1 of 2 resources failed to sync."},
+                }
+            ],
+            "resources": [
+                {
+                    "resourceType": "ENTITY",
+                    "externalId": "asset-7",
+                    "resourceId": "asset-7",
+                    "states": [
+                        {
+                            "at": 0,
+                            "state": "ERROR",
+                            "error": {"code": "PROCESSING_ERROR", "message": "property 'Zone' is a STRUCT"},
+                        }
+                    ],
+                }
+            ],
+        },
+    },
+    "workspaces": [
+        {
+            "workspaceId": ws,
+            "role": f"arn:aws:iam::{harness.ACCOUNT}:role/{ws}",
+            "s3Location": f"arn:aws:s3:::{ws}",
+        }
+        for ws in ("line-ok", "line-bad")
+    ],
+    "syncJobs": [
+        {
+            "workspaceId": ws,
+            "syncSource": "SITEWISE",
+            "syncRole": f"arn:aws:iam::{harness.ACCOUNT}:role/{ws}-sync",
+            "timeline": timeline,
+        }
+        for ws, timeline in (("line-ok", "ok"), ("line-bad", "bad"))
+    ],
+}
+
+
+@pytest.mark.http
+def test_the_program_gates_its_jobs_with_the_real_gate_on_the_local_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The program's own wait (`shared_waiter`: GateRun, boto3) against the local TwinMaker endpoint,
+    found as in a pipeline through the AWS environment: the ACTIVE job passes, the ERROR job is reported
+    on its SyncJob with the service's code and message and the failing asset, and the update fails."""
+    import validators.gate
+    from twinmaker_local import running_endpoint
+    from validators.pulumi_wait import shared_waiter
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "AKIDLOCALTEST",
+        "AWS_SECRET_ACCESS_KEY": "local-secret",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }.items():
+        monkeypatch.setenv(name, value)
+    # Nothing from the developer's or the runner's AWS setup may redirect or sign these requests.
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ROLE_ARN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(validators.gate, "_SHARED", {})  # a run made for another endpoint is not this one
+    errors: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(
+        pulumi.log,
+        "error",
+        lambda text, resource=None, **_: errors.append((text, resource and resource._name)),
+    )
+    monkeypatch.setattr(harness, "_all_active", shared_waiter())
+
+    with running_endpoint(LOCAL_SCENARIO) as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_IOTTWINMAKER", endpoint.url)
+        with pytest.raises(SyncJobsFailedError, match=r"1 of 2 sync jobs did not become ACTIVE: line-bad"):
+            load_program(stack_config(workspaces=[{"id": "line-ok"}, {"id": "line-bad"}], gateTimeout="10"))
+        polls = endpoint.stats.snapshot()["byOperation"]["GetSyncJob"]
+
+    [(message, resource)] = errors
+    assert resource == "line-bad-sync-job"
+    lines = message.splitlines()
+    assert (
+        lines[0]
+        == "TwinMaker sync job line-bad/SITEWISE in eu-west-1 ended in ERROR (state ERROR, after 0s)."
+    )
+    assert "  Service error SYNC_PROCESSING_ERROR: 1 of 2 resources failed to sync." in lines
+    [listed] = [line for line in lines if line.startswith("    - ENTITY asset-7 (id ")]
+    assert listed.endswith("): PROCESSING_ERROR: property 'Zone' is a STRUCT")
+    assert polls == 2  # one look at each job: both already had their verdict

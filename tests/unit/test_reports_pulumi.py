@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from validators.model import JobResult, Outcome, Reason, ServiceError, StateChange, Target, Waiting
-from validators.reports.common import SaidOnce
+import pytest
+
+from validators.model import (
+    JobResult,
+    Outcome,
+    Reason,
+    ResourceError,
+    ServiceError,
+    StateChange,
+    Target,
+    Waiting,
+)
+from validators.reports.common import LISTED_RESOURCES, SaidOnce
 from validators.reports.pulumi import (
     active_line,
     all_active_line,
@@ -109,3 +120,76 @@ def test_the_update_fails_with_one_line_listing_every_failed_job() -> None:
         "plant-c/SITEWISE (timeout). Each is reported on its SyncJob above; fix the cause and run "
         "`pulumi up` again (the gate checks every job of the stack on every update)."
     )
+
+
+def test_an_error_names_the_code_the_message_the_failing_resources_and_how_to_look_again() -> None:
+    job = JobResult(
+        A,
+        Outcome.ERROR,
+        "ERROR",
+        ServiceError("SYNC_PROCESSING_ERROR", "Sync job finished with errors: 2 of 7 resources failed."),
+        elapsed_seconds=42.4,
+        resource_errors=(
+            ResourceError(
+                "ENTITY", "asset-1", "res-1", "PROCESSING_ERROR", "property 'Temp' has type STRUCT"
+            ),
+            ResourceError("COMPONENT_TYPE", "", "model-9", "PROCESSING_ERROR", "too many properties"),
+        ),
+    )
+    assert failure_message(job, check_resources=False, next_step=replace_advice(URN)).splitlines() == [
+        "TwinMaker sync job plant-a/SITEWISE in eu-west-1 ended in ERROR (state ERROR, after 42s).",
+        "  Service error SYNC_PROCESSING_ERROR: Sync job finished with errors: 2 of 7 resources failed.",
+        "  Resources in ERROR (2):",
+        "    - ENTITY asset-1 (id res-1): PROCESSING_ERROR: property 'Temp' has type STRUCT",
+        "    - COMPONENT_TYPE - (id model-9): PROCESSING_ERROR: too many properties",
+        "  Inspect: twinmaker-gate wait --workspace-id plant-a --sync-source SITEWISE --region eu-west-1",
+        "  The sync job stays in the stack; fix the cause, then re-create it with "
+        f"`pulumi up --replace '{URN}'`.",
+    ]
+
+
+def test_resources_in_error_on_an_active_job_say_so_and_inspect_strictly() -> None:
+    job = JobResult(
+        A,
+        Outcome.RESOURCE_ERRORS,
+        "ACTIVE",
+        resource_errors=(ResourceError("ENTITY", "a1", "r1", "PROCESSING_ERROR", "bad"),),
+    )
+    lines = failure_message(job, check_resources=True, next_step=recheck_advice).splitlines()
+    assert lines[0].startswith(
+        "TwinMaker sync job plant-a/SITEWISE in eu-west-1 is ACTIVE, but some of its resources are in ERROR"
+    )
+    assert "    - ENTITY a1 (id r1): PROCESSING_ERROR: bad" in lines
+    assert lines[-2].endswith("--region eu-west-1 --check-resources")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "state", "phrase"),
+    [
+        (Outcome.TIMEOUT, "INITIALIZING", "was still not ACTIVE at the gate's deadline (state INITIALIZING"),
+        (Outcome.DENIED, None, "could not be read: access denied or no valid credentials (after 42s)."),
+        (Outcome.NOT_FOUND, None, "was still not found when the not-found grace ended (after 42s)."),
+        (Outcome.UNEXPECTED_STATE, "DELETING", "is in an unexpected state (state DELETING"),
+        (Outcome.INTERRUPTED, "CREATING", "was not judged: the gate was interrupted (state CREATING"),
+    ],
+)
+def test_every_other_verdict_says_why(outcome: Outcome, state: str | None, phrase: str) -> None:
+    job = JobResult(A, outcome, state, elapsed_seconds=42.4)
+    message = failure_message(job, check_resources=False, next_step=recheck_advice)
+    assert message.startswith(f"TwinMaker sync job plant-a/SITEWISE in eu-west-1 {phrase}")
+
+
+def test_service_text_reaches_the_message_without_control_characters_or_forged_lines() -> None:
+    job = JobResult(A, Outcome.ERROR, "ERROR", ServiceError("X\x1b[2J", "line1\nFAKE: ok\x07"))
+    message = failure_message(job, check_resources=False, next_step=recheck_advice)
+    assert "\x1b" not in message and "\x07" not in message
+    assert "\nFAKE" not in message  # a service message cannot forge a line of its own
+
+
+def test_long_resource_lists_are_capped() -> None:
+    errors = tuple(ResourceError("ENTITY", f"a{i}", f"r{i}", "PROCESSING_ERROR", "bad") for i in range(25))
+    job = JobResult(A, Outcome.ERROR, "ERROR", resource_errors=errors)
+    lines = failure_message(job, check_resources=False, next_step=recheck_advice).splitlines()
+    assert "  Resources in ERROR (25):" in lines
+    assert sum(line.startswith("    - ENTITY") for line in lines) == LISTED_RESOURCES == 20
+    assert "    - ... more; list them all with the command below" in lines

@@ -6,8 +6,8 @@
 - `active_line`, `all_active_line`: the verdicts that pass;
 - `failure_message`: a job that did not become ACTIVE, as an error on its resource: which job, what
   happened, why (the service's code and message, the resources in ERROR), how to look again, and what
-  to do next. What to do next is the caller's (`NextStep`): the after-create hook's job stays in the
-  stack unchanged, so it needs `pulumi up --replace URN`; a gate whose next `up` checks it again says so;
+  to do next. What to do next is the caller's (`NextStep`): the stack gate's job in ERROR stays in
+  ERROR, so it needs `pulumi up --replace URN`; a SyncJobGate, which the next `up` checks again, says so;
 - `failed_summary`: the one line the update fails with;
 - `signed`: the gate's name in front of a line the engine shows without a resource.
 
@@ -31,7 +31,7 @@ from validators.reports.common import (
 )
 from validators.sanitize import safe_text
 
-#: How the gate signs its lines in `pulumi up` (also the after-create hook's registered name).
+#: How the gate signs its lines in `pulumi up`.
 GATE_NAME = "twinmaker-sync-gate"
 
 #: What a failed job's message says to do next, given its verdict; None: nothing beyond the inspect line.
@@ -94,8 +94,8 @@ def all_active_line(count: int, seconds: float) -> str:
 
 
 def replace_advice(urn: str | None) -> NextStep:
-    """For a job the engine will not look at again (the after-create hook's, or the stack gate's job in
-    ERROR, which stays in ERROR): after ERROR or resources in ERROR, re-create it with `--replace`."""
+    """For the stack gate's job in ERROR, which stays in ERROR (checking it again cannot pass it): after
+    ERROR or resources in ERROR, re-create it with `--replace`."""
 
     def advice(result: JobResult) -> str | None:
         if result.outcome not in (Outcome.ERROR, Outcome.RESOURCE_ERRORS):
@@ -168,8 +168,3 @@ def failed_summary(failed: Sequence[Mapping[str, Any]], total: int) -> str:
         "on its SyncJob above; fix the cause and run `pulumi up` again (the gate checks every job of the "
         "stack on every update)."
     )
-
-
-def missing_output(name: str, value: object) -> str:
-    """A created sync job without a readable identity output: the hook cannot gate it."""
-    return signed(f"the created sync job has no readable `{name}` output ({value!r})")
