@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 import pytest
 
@@ -23,6 +23,17 @@ from validators.wait_settings import WaitPolicy
 pytestmark = pytest.mark.program
 
 TARGET = Target("plant-a", region="eu-west-1")
+T = TypeVar("T")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a private loop, leaving the Pulumi runtime's loop alone (`asyncio.run`
+    would unset the thread's loop, which the program's tests under mocks use)."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.close()
 
 
 def test_the_wait_runs_off_the_event_loop_on_a_daemon_thread() -> None:
@@ -46,7 +57,7 @@ def test_the_wait_runs_off_the_event_loop_on_a_daemon_thread() -> None:
         return [r for r in results if r is not None]
 
     started = time.monotonic()
-    assert asyncio.run(together()) == ["done", "done"]
+    assert run_async(together()) == ["done", "done"]
     assert time.monotonic() - started < 0.9  # one after the other would take 1.0 s
     assert len(ticks) == 4 and ticks[-1] - started < 0.4  # the loop was free while they slept
     assert daemons == [True, True]
@@ -57,7 +68,7 @@ def test_an_error_in_the_wait_reaches_the_awaiting_coroutine() -> None:
         raise RuntimeError("no credentials")
 
     with pytest.raises(RuntimeError, match="no credentials"):
-        asyncio.run(off_the_loop(broken))
+        run_async(off_the_loop(broken))
 
 
 class SlowCreating:
