@@ -4,9 +4,11 @@ A `GateRun` has two phases. `prepare` (its constructor and `resolve`): one boto3
 pool, one request budget per region (TwinMaker's quotas are per account and region), one pool of worker
 threads. Then any number of waits, at once or one after another, all spending that one budget:
 `wait(targets)` for a batch (the CLI, the stack-level gate) and `submit(target)` for one target added
-while others wait (the per-job Pulumi hooks of one `pulumi up`), each with its own deadline and its own
-verdict. `GateRun.shared(policy, aws)` is the one run of this process for those settings, so every hook
-of a program shares it. `wait_for_sync_jobs` is the one-call form; everything is injectable for tests.
+while others wait (the per-job Pulumi hooks of one `pulumi up`, the SyncJobGate plugin's Creates), each
+with its own deadline and its own verdict. A wait may bring its own `WaitPolicy` (a SyncJobGate's
+`timeout`, `checkResources`, `notFoundGrace`); the run's budget (`max_rps`) and pools stay the run's.
+`GateRun.shared(policy, aws)` is the one run of this process for those settings, so every hook of a
+program shares it. `wait_for_sync_jobs` is the one-call form; everything is injectable for tests.
 """
 
 from __future__ import annotations
@@ -140,17 +142,21 @@ class GateRun:
         self,
         targets: Sequence[Target],
         *,
+        policy: WaitPolicy | None = None,
         on_change: Callable[[StateChange], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> RunResult:
-        """Poll `targets` until each has a verdict, this wait's deadline (`policy.timeout` from now), or
-        `cancel`; every request spends the run's budget of its region."""
+        """Poll `targets` until each has a verdict, this wait's deadline (`timeout` from now), or
+        `cancel`; every request spends the run's budget of its region.
+
+        `policy` is this wait's (deadline, intervals, grace, `check_resources`, concurrency), the run's
+        when None; its `max_rps` is ignored: the budget is the run's, shared by every wait."""
         resolved = self.resolve(targets)
         cancel = cancel or threading.Event()
         sleep = interruptible_sleep(cancel, self.clock)
         return Poller(
             resolved,
-            self.policy,
+            policy or self.policy,
             BotoProbe(self.pool, self.budgets, sleep),
             clock=self.clock,
             sleep=sleep,
@@ -166,16 +172,18 @@ class GateRun:
         self,
         target: Target,
         *,
+        policy: WaitPolicy | None = None,
         on_change: Callable[[StateChange], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> Future[RunResult]:
-        """Add one target while others wait: its own deadline, the run's budget; the future holds its
-        result (or the `GateConfigError` that kept it from starting). Waits on a daemon thread."""
+        """Add one target while others wait: its own deadline (and `policy`, as in `wait`), the run's
+        budget; the future holds its result (or the `GateConfigError` that kept it from starting).
+        Waits on a daemon thread."""
         future: Future[RunResult] = Future()
 
         def work() -> None:
             try:
-                future.set_result(self.wait([target], on_change=on_change, cancel=cancel))
+                future.set_result(self.wait([target], policy=policy, on_change=on_change, cancel=cancel))
             except BaseException as error:  # noqa: BLE001 - handed to whoever awaits the future
                 future.set_exception(error)
 
@@ -191,9 +199,10 @@ class GateRun:
         on_change: Callable[[StateChange], None] | None = None,
         cancel: threading.Event | None = None,
     ) -> RunResult:
-        """The run as a `Waiter` (what the CLI calls): `wait`, with the settings it was prepared with."""
-        del policy, aws
-        return self.wait(targets, on_change=on_change, cancel=cancel)
+        """The run as a `Waiter` (what the CLI calls): `wait` with `policy` (the run's when None), on the
+        AWS settings it was prepared with."""
+        del aws
+        return self.wait(targets, policy=policy, on_change=on_change, cancel=cancel)
 
     def close(self) -> None:
         """Let the worker threads go (they are daemons: nothing waits for them)."""

@@ -119,11 +119,14 @@ def logged_wait(
     return wait
 
 
-def failure_message(result: JobResult, check_resources: bool, urn: str | None = None) -> str:
+def failure_message(
+    result: JobResult, check_resources: bool, urn: str | None = None, *, recreate_hint: bool = True
+) -> str:
     """What a person reading `pulumi up` output needs: which job, what happened, why, and what next.
 
     The job stays in the stack after a failed after-hook, and a later `up` sees no change, so the hook
-    would not run again: the message says how to re-create (and re-gate) the job.
+    would not run again: the message says how to re-create (and re-gate) the job. `recreate_hint=False`
+    leaves that out, for gates that the next `up` checks again by itself (the SyncJobGate resource).
     """
     target = result.target
     region = target.region or result.region
@@ -150,7 +153,7 @@ def failure_message(result: JobResult, check_resources: bool, urn: str | None = 
         f"--workspace-id {target.workspace_id} --sync-source {target.sync_source}{region_flag}"
         f"{' --check-resources' if check_resources else ''}"
     )
-    if result.outcome in (Outcome.ERROR, Outcome.RESOURCE_ERRORS):
+    if recreate_hint and result.outcome in (Outcome.ERROR, Outcome.RESOURCE_ERRORS):
         lines.append(
             "  The sync job stays in the stack; fix the cause, then re-create it with "
             f"`pulumi up --replace '{urn or '<URN of the SyncJob>'}'`."

@@ -36,8 +36,8 @@ def _text(value: str | None) -> str | None:
     return None if value is None else redact(value)
 
 
-def _resource(resource: ResourceError) -> dict[str, JsonValue]:
-    """One `resourceErrors` item, with the five keys of docs/gate.md."""
+def resource_json(resource: ResourceError) -> dict[str, JsonValue]:
+    """One `resourceErrors` item, with the five keys of docs/gate.md (also a SyncJobGate output)."""
     return {
         "resourceType": redact(resource.resource_type),
         "externalId": redact(resource.external_id),
@@ -62,7 +62,7 @@ def _job(job: JobResult) -> dict[str, JsonValue]:
         "arn": _text(job.arn),
         "polls": job.polls,
         "elapsedSeconds": _seconds(job.elapsed_seconds),
-        "resourceErrors": [_resource(r) for r in job.resource_errors],
+        "resourceErrors": [resource_json(r) for r in job.resource_errors],
     }
 
 
