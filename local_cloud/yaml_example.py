@@ -128,4 +128,3 @@ class YamlStack:
     def urn(self, type_token: str, name: str) -> str:
         """The URN of the example's resource `name` of type `type_token` in this stack."""
         return f"urn:pulumi:{self.name}::{PROJECT}::{type_token}::{name}"
-
