@@ -1,7 +1,9 @@
 """TwinMaker workspaces with a gated SiteWise sync: config in, components out, the gate bound, exports last.
 
-`pulumi up` fails when a new sync job ends in ERROR: the `twinmaker-sync-gate` hook runs after each
-SyncJob is created and waits for its verdict (see `validators/pulumi_hook.py`).
+`pulumi up` fails when a sync job does not become ACTIVE: by default the program waits for every job
+in one gate run (`gateMode: stack`, `validators/pulumi_stack_gate.py`); `gateMode: resource` registers
+a `SyncJobGate` per job (the twinmaker-sync-gate provider plugin, `validators/pulumi/`); `gateMode:
+hook` binds an after-create hook to each job (`validators/pulumi_hook.py`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import pulumi_aws as aws
 
 from twinmaker_infra import config as stack_config
 from twinmaker_infra import outputs as keys
-from twinmaker_infra.workspace import TwinMakerWorkspace, WorkspaceArgs
+from twinmaker_infra.workspace import SyncGateOptions, TwinMakerWorkspace, WorkspaceArgs
 from validators.aws_settings import AwsSettings
+from validators.pulumi import Provider as SyncGateProvider
 from validators.pulumi_hook import create_gate_hook
 from validators.pulumi_stack_gate import GatedJob, gate_stack
 from validators.wait_settings import WaitPolicy
@@ -43,6 +46,18 @@ gate_hook = (
     else None
 )
 
+# `gateMode: resource`: a SyncJobGate per job, all through one provider (one plugin process: one
+# request budget, `gateMaxRps`, for every gate of the update).
+sync_gate = (
+    SyncGateOptions(
+        provider=SyncGateProvider("twinmaker-sync-gate", max_rps=settings.gate.max_rps, region=region_name),
+        timeout=settings.gate.timeout,
+        check_resources=settings.gate.check_resources,
+    )
+    if settings.gate.enabled and settings.gate.mode == "resource"
+    else None
+)
+
 # Applied last, so `project` and `stack` always say where a resource comes from.
 fixed_tags = {"project": pulumi.get_project(), "stack": pulumi.get_stack()}
 
@@ -58,6 +73,7 @@ workspaces = [
             protect=settings.protect,
             retain_on_delete=settings.retain_on_delete,
             gate_hook=gate_hook,
+            sync_gate=sync_gate,
         ),
     )
     for spec in settings.workspaces
@@ -73,6 +89,24 @@ if settings.gate.enabled and settings.gate.mode == "stack":
             gate_policy,
             gate_aws,
         ),
+    )
+
+if sync_gate is not None:
+    # The same shape as the stack gate's `syncJobGate`: each job's verdict, from its gate's outputs.
+    pulumi.export(
+        "syncJobGate",
+        [
+            {
+                "workspaceId": gate.workspace_id,
+                "syncSource": gate.sync_source,
+                "outcome": gate.outcome,
+                "state": gate.state,
+                "elapsedSeconds": gate.elapsed_seconds,
+                "errorCode": gate.error_code,
+            }
+            for gate in (ws.sync_gate for ws in workspaces)
+            if gate is not None
+        ],
     )
 
 pulumi.export(

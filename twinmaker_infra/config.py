@@ -30,7 +30,7 @@ DEFAULT_GATE_TIMEOUT = 1800.0
 #: The gate's request budget in the program: the CLI's `--max-rps` default.
 DEFAULT_GATE_MAX_RPS = 10.0
 #: `gateMode`: see `GateSettings.mode` (the same names as `validators.pulumi_stack_gate.GATE_MODES`).
-GATE_MODES = ("stack", "hook")
+GATE_MODES = ("stack", "hook", "resource")
 _WORKSPACE_KEYS = frozenset({"id", "description", "syncSource", "tags"})
 # AWS tag limits: keys up to 128 characters, values up to 256, no `aws:` prefix on keys.
 _TAG_KEY_MAX = 128
@@ -60,7 +60,8 @@ class GateSettings:
     timeout: float = DEFAULT_GATE_TIMEOUT
     check_resources: bool = False
     #: "stack": the program awaits every job in one gate run (default); "hook": an after-create hook
-    #: per SyncJob, which holds one of the engine's --parallel workers while it waits.
+    #: per SyncJob, which holds one of the engine's --parallel workers while it waits; "resource": a
+    #: `SyncJobGate` per SyncJob (the twinmaker-sync-gate provider plugin), whose Create waits.
     mode: str = "stack"
     #: The one request budget of the program's gate run (requests per second), as `--max-rps`.
     max_rps: float = DEFAULT_GATE_MAX_RPS

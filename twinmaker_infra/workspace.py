@@ -19,6 +19,7 @@ from twinmaker_infra import iam
 from twinmaker_infra import outputs as keys
 from twinmaker_infra.bucket import secure_bucket
 from twinmaker_infra.config import WorkspaceSpec
+from validators.pulumi import SyncJobGate, SyncJobGateArgs
 
 COMPONENT_TYPE = "twinmaker-sync:index:Workspace"
 # IAM allows at most 38 characters in a `name_prefix` (64 for the name, 26 for the unique suffix).
@@ -38,6 +39,19 @@ class WorkspaceArgs:
     retain_on_delete: bool = False
     #: Bound `after_create` on the sync job; `None` turns the gate off.
     gate_hook: pulumi.ResourceHook | None = None
+    #: A `SyncJobGate` resource for the sync job (`gateMode: resource`); `None`: none.
+    sync_gate: SyncGateOptions | None = None
+
+
+@dataclass(frozen=True)
+class SyncGateOptions:
+    """How the workspace's `SyncJobGate` waits: its provider (the run's request budget and region),
+    its deadline (`customTimeouts` of create and update, seconds) and strictness."""
+
+    provider: pulumi.ProviderResource
+    timeout: float
+    check_resources: bool = False
+    region: str | None = None
 
 
 def role_name_prefix(workspace_id: str, purpose: str) -> str:
@@ -59,6 +73,8 @@ class TwinMakerWorkspace(pulumi.ComponentResource):
     sync_job_arn: pulumi.Output[str]
     #: The SyncJob itself: the stack-level gate reports each job's verdict on it.
     sync_job: aws_native.iottwinmaker.SyncJob
+    #: The job's SyncJobGate (`gateMode: resource`), else None.
+    sync_gate: SyncJobGate | None
 
     def __init__(self, name: str, args: WorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(COMPONENT_TYPE, name, None, opts)
@@ -152,6 +168,12 @@ class TwinMakerWorkspace(pulumi.ComponentResource):
             ),
         )
 
+        self.sync_gate = (
+            sync_job_gate(f"{name}-sync-gate", sync_job, args.sync_gate, self)
+            if args.sync_gate is not None
+            else None
+        )
+
         self.workspace_id = workspace.workspace_id
         self.sync_source = sync_job.sync_source
         self.workspace_arn = workspace.arn
@@ -173,3 +195,26 @@ class TwinMakerWorkspace(pulumi.ComponentResource):
                 keys.WS_SYNC_JOB_ARN: self.sync_job_arn,
             }
         )
+
+
+def sync_job_gate(
+    name: str, job: aws_native.iottwinmaker.SyncJob, options: SyncGateOptions, parent: pulumi.Resource
+) -> SyncJobGate:
+    """A `SyncJobGate` for `job`: created once the job exists, its Create waits until the job is
+    ACTIVE. It takes the job's ARN, so a replaced job (a new ARN) replaces the gate, which waits again."""
+    deadline = f"{options.timeout:g}s"
+    return SyncJobGate(
+        name,
+        SyncJobGateArgs(
+            workspace_id=job.workspace_id,
+            sync_source=job.sync_source,
+            region=options.region,
+            sync_job_arn=job.arn,
+            check_resources=options.check_resources,
+        ),
+        opts=pulumi.ResourceOptions(
+            parent=parent,
+            provider=options.provider,
+            custom_timeouts=pulumi.CustomTimeouts(create=deadline, update=deadline),
+        ),
+    )

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from dataclasses import replace
 
 import botocore.exceptions as bexc
 
@@ -168,6 +169,34 @@ class GateRun:
             settle_seconds=self.aws.read_timeout,
         ).run()
 
+    def look(
+        self, target: Target, *, policy: WaitPolicy | None = None, cancel: threading.Event | None = None
+    ) -> RunResult:
+        """One read of `target`, now, without waiting for it to change: its verdict if the read gives
+        one, else what the deadline would say (`timeout` for a job still CREATING, as `--timeout 0`).
+
+        Unlike a zero-deadline `wait`, which skips a target whose region has no token at that instant,
+        the read waits for a token of the run's budget (or `cancel`): many looks at once (a refresh)
+        each get their one read, at the run's pace."""
+        [(_, region)] = self.resolve([target])
+        cancel = cancel or threading.Event()
+        sleep = interruptible_sleep(cancel, self.clock)
+        budget = self.budgets.of(region)
+        while not cancel.is_set() and (delay := budget.reserve()) > 0:
+            sleep(delay)
+        return Poller(
+            [(target, region)],
+            replace(policy or self.policy, timeout=0.0),
+            BotoProbe(self.pool, self.budgets, sleep),
+            clock=self.clock,
+            sleep=sleep,
+            executor=self._executor,
+            # The read's token came from the run's budget above: the loop's own budget holds one.
+            budgets=RegionBudgets(1.0, self.clock),
+            cancel=cancel,
+            settle_seconds=self.aws.read_timeout,
+        ).run()
+
     def submit(
         self,
         target: Target,
@@ -175,14 +204,18 @@ class GateRun:
         policy: WaitPolicy | None = None,
         on_change: Callable[[StateChange], None] | None = None,
         cancel: threading.Event | None = None,
+        once: bool = False,
     ) -> Future[RunResult]:
         """Add one target while others wait: its own deadline (and `policy`, as in `wait`), the run's
-        budget; the future holds its result (or the `GateConfigError` that kept it from starting).
-        Waits on a daemon thread."""
+        budget; with `once`, one `look` instead of a wait. The future holds its result (or the
+        `GateConfigError` that kept it from starting). Waits on a daemon thread."""
         future: Future[RunResult] = Future()
 
         def work() -> None:
             try:
+                if once:
+                    future.set_result(self.look(target, policy=policy, cancel=cancel))
+                    return
                 future.set_result(self.wait([target], policy=policy, on_change=on_change, cancel=cancel))
             except BaseException as error:  # noqa: BLE001 - handed to whoever awaits the future
                 future.set_exception(error)

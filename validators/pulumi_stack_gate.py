@@ -31,8 +31,9 @@ from validators.sanitize import safe_text
 from validators.wait_settings import WaitPolicy
 from validators.waiter import Waiter
 
-#: How the program gates its sync jobs (config `gateMode`): one wait for the stack, or a hook per job.
-GATE_MODES = ("stack", "hook")
+#: How the program gates its sync jobs (config `gateMode`): one wait for the stack, a hook per job, or
+#: a SyncJobGate resource per job (`validators.pulumi`).
+GATE_MODES = ("stack", "hook", "resource")
 DEFAULT_GATE_MODE = "stack"
 
 

@@ -57,6 +57,10 @@ class FakeAws(pulumi.runtime.Mocks):
                 state="CREATING",
             )
             return f"{ws}|{state['syncSource']}", state
+        if args.typ == "twinmaker-sync-gate:index:SyncJobGate":
+            # The plugin's verdict, as its Create returns it for a job that became ACTIVE.
+            state.update(outcome="active", state="ACTIVE", resourceErrors=[], polls=1, elapsedSeconds=1.0)
+            return f"{state['workspaceId']}/{state.get('syncSource', 'SITEWISE')}", state
         return f"{name}-id", state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
@@ -90,6 +94,9 @@ class Registration:
     other_hooks: list[str]
     protect: bool
     retain_on_delete: bool
+    provider: str = ""  # the provider reference (`URN::ID`), when one was given
+    custom_timeouts: tuple[str, str] = ("", "")  # (create, update), as the program set them
+    version: str = ""  # the plugin version the engine is asked to load
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -125,6 +132,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     ],
                     protect=request.protect,
                     retain_on_delete=request.retainOnDelete,
+                    provider=request.provider,
+                    custom_timeouts=(request.customTimeouts.create, request.customTimeouts.update),
+                    version=request.version,
                 )
             )
         return response

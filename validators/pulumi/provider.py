@@ -12,8 +12,8 @@ futures, so one process serves every gate of the update side by side.
   `GateInitError` (the servicer turns it into the `ErrorResourceInitFailed` detail): the engine records
   the gate with its outputs and init errors, fails the update naming the gate's row, and calls Update
   on it on the next `pulumi up`, which waits again.
-- Read (refresh) reads the job once (a wait with a zero deadline: one GetSyncJob, plus the resource
-  listing under `checkResources`), and reports a gate that no longer passes as init errors.
+- Read (refresh) reads the job once (`GateRun.look`: one GetSyncJob, plus the resource listing under
+  `checkResources`), and reports a gate that does not pass now as init errors.
 - Cancel (the engine's Ctrl-C) sets one event that ends every wait within a second; a cancelled Create
   fails without recording anything, so the state holds no pending operation.
 """
@@ -24,7 +24,6 @@ import asyncio
 import math
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from importlib import resources
 from typing import Any
 
@@ -243,7 +242,7 @@ class GateProvider(Provider):
         inputs = logic.gate_inputs(checked)
         run = await self._gate_run()
         future = run.submit(
-            inputs.target(), policy=replace(inputs.policy(self._policy), timeout=0.0), cancel=self.cancelled
+            inputs.target(), policy=inputs.policy(self._policy), cancel=self.cancelled, once=True
         )
         try:
             job: JobResult = (await asyncio.wrap_future(future)).jobs[0]

@@ -77,10 +77,10 @@ class SyncJobGate(pulumi.CustomResource):
     def __init__(
         self, resource_name: str, args: SyncJobGateArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        props: dict[str, Any] = {
-            **args.to_props(),
-            **{p.name: None for p in spec.VERDICT_OUTPUTS},
-        }
+        # Python names, as generated SDKs pass them: every input and output becomes an attribute; the
+        # engine sees the schema's camelCase names (`translate_input_property`).
+        given = args.to_props()
+        props: dict[str, Any] = {_SNAKE[name]: given.get(name) for name in _ALL}
         super().__init__(spec.RESOURCE_TOKEN, resource_name, props, _with_version(opts))
 
     # The engine's property names are camelCase; the attributes above are the Python names.
