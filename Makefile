@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint typecheck unit bench clean pulumi tofu e2e demo-pulumi demo-plugin
+.PHONY: venv demo test lint typecheck unit bench clean pulumi tofu e2e demo-pulumi demo-plugin plugin-tarball
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,11 @@ venv: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m twinmaker_local.demo
+
+# The SyncJobGate provider plugin as a tarball for `pulumi plugin install resource twinmaker-sync-gate
+# VERSION --file dist/...tar.gz` (docs/plugin.md); its shim runs this venv's Python.
+plugin-tarball: $(STAMP)
+	$(PY) -m validators.pulumi.tarball dist
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -174,3 +174,21 @@ def test_ctrl_c_while_a_gate_waits_ends_within_seconds_with_nothing_pending(gate
     calls = d.calls("GetSyncJob")
     time.sleep(2.5)
     assert d.calls("GetSyncJob") == calls  # no wait left polling behind the engine's back
+
+
+def test_the_tarball_installs_with_pulumi_plugin_install_and_gates_an_up(deploy, tmp_path: Path) -> None:
+    from validators.pulumi.tarball import build
+
+    d: Deployment = deploy({"plant-a": "active"}, gateMode="resource")
+    tarball = build(tmp_path / "dist")
+    d.cloud.pulumi(
+        ["plugin", "install", "resource", PACKAGE, __version__, "--file", str(tarball)], check=True
+    )
+    listed = d.cloud.pulumi(["plugin", "ls"], check=True).stdout
+    assert re.search(rf"{PACKAGE}\s+resource\s+{re.escape(__version__)}", listed), listed
+    try:
+        done = d.up()
+        assert done.returncode == 0, dump(done)
+        assert gates(d)["plant-a"]["outputs"]["outcome"] == "active"
+    finally:
+        stop_plugins(d)

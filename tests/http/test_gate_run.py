@@ -64,3 +64,36 @@ def test_a_target_that_cannot_start_reports_through_its_future(local_endpoint: L
     future = run.submit(Target("plant-0", "SITEWISE", "not a region!"))
     with pytest.raises(Exception, match="region"):
         future.result(timeout=10)
+
+
+def test_each_wait_may_bring_its_own_policy_on_the_runs_budget(local_endpoint: LocalEndpoint) -> None:
+    # What the SyncJobGate plugin does: one run (one budget), a timeout per gate.
+    endpoint = local_endpoint(_scenario(2))
+    run = GateRun(
+        WaitPolicy(timeout=30.0, min_interval=0.05, max_interval=0.05),
+        AwsSettings(region=REGION, endpoint_url=endpoint.url),
+    )
+    short = run.submit(
+        Target("plant-0", "SITEWISE", None),
+        policy=WaitPolicy(timeout=0.3, min_interval=0.05, max_interval=0.05),
+    )
+    longer = run.submit(
+        Target("plant-1", "SITEWISE", None),
+        policy=WaitPolicy(timeout=1.0, min_interval=0.05, max_interval=0.05),
+    )
+    first, second = short.result(timeout=30), longer.result(timeout=30)
+    run.close()
+    assert first.jobs[0].outcome is Outcome.TIMEOUT and second.jobs[0].outcome is Outcome.TIMEOUT
+    assert first.elapsed_seconds < 0.9 <= second.elapsed_seconds  # each its own deadline, not the run's 30 s
+
+
+def test_looks_at_once_each_get_their_one_read(local_endpoint: LocalEndpoint) -> None:
+    # A refresh: several one-shot reads at once on a fresh run (one token at start) all read once.
+    endpoint = local_endpoint(_scenario(3))
+    run = GateRun(WaitPolicy(max_rps=20), AwsSettings(region=REGION, endpoint_url=endpoint.url))
+    futures = [run.submit(Target(f"plant-{i}", "SITEWISE", None), once=True) for i in range(3)]
+    results = [future.result(timeout=30) for future in futures]
+    run.close()
+    assert [(r.jobs[0].state, r.jobs[0].polls) for r in results] == [("CREATING", 1)] * 3
+    assert [r.jobs[0].outcome for r in results] == [Outcome.TIMEOUT] * 3  # `--timeout 0`'s word
+    assert endpoint.stats.snapshot()["byOperation"]["GetSyncJob"] == 3

@@ -141,3 +141,7 @@ def serve(args: Sequence[str], provider: GateProvider | None = None) -> None:
 def main() -> None:
     """The console script's entry point."""
     serve(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
