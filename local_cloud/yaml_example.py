@@ -50,11 +50,26 @@ def example_cloud(root: Path, endpoint_url: str, region: str, plugin_source: str
     if plugin_source not in PLUGIN_SOURCES:
         raise ValueError(f"plugin_source must be one of {PLUGIN_SOURCES}, not {plugin_source!r}")
     extra_path = (gate_plugin_dir(),) if plugin_source == "path" else ()
-    cloud = LocalCloud(root, endpoint_url, region=region, project_dir=EXAMPLE_DIR, extra_path=extra_path)
+    # Otherwise no plugin on PATH counts: the engine must find the gate the way asked for.
+    extra_env = {} if plugin_source == "path" else {"PULUMI_IGNORE_AMBIENT_PLUGINS": "true"}
+    cloud = LocalCloud(
+        root,
+        endpoint_url,
+        region=region,
+        project_dir=EXAMPLE_DIR,
+        extra_env=extra_env,
+        extra_path=extra_path,
+    )
     if plugin_source == "providers":
         with (cloud.work_dir / "Pulumi.yaml").open("a", encoding="utf-8") as project:
             project.write(providers_block(gate_plugin_dir()))
     return cloud
+
+
+def install_plugin(cloud: LocalCloud, version: str, file: Path) -> None:
+    """`pulumi plugin install resource twinmaker-sync-gate VERSION --file FILE` in the cloud's
+    PULUMI_HOME (FILE: the tarball `make plugin-tarball` builds, or the executable itself)."""
+    cloud.pulumi(["plugin", "install", "resource", GATE_PLUGIN, version, "--file", str(file)], check=True)
 
 
 def providers_block(folder: Path) -> str:

@@ -21,10 +21,12 @@ from typing import Any
 import pytest
 
 from local_cloud.engine import PULUMI_BIN
-from local_cloud.yaml_example import GATE_TYPE, LANGUAGE_HOST, YamlStack, example_cloud
+from local_cloud.yaml_example import GATE_TYPE, LANGUAGE_HOST, YamlStack, example_cloud, install_plugin
 from tests.e2e.pulumi_harness import REGION, dump, output_of, scenario
 from twinmaker_local import Endpoint, serve
 from twinmaker_local.stats import read_stats
+from validators.pulumi import tarball
+from validators.version import __version__
 
 pytestmark = pytest.mark.e2e
 
@@ -259,9 +261,14 @@ def test_killing_the_plugin_mid_wait_fails_the_update_and_the_next_up_gates_agai
     assert {g["outputs"]["outcome"] for g in ex.stack.gates().values()} == {"active"}
 
 
-@pytest.mark.parametrize("plugin_source", ["path"])
-def test_the_plugin_is_found_on_path_as_an_ambient_plugin(example, plugin_source: str) -> None:
+@pytest.mark.parametrize("plugin_source", ["path", "installed"])
+def test_the_plugin_is_found_on_path_or_installed_from_its_tarball(
+    example, plugin_source: str, tmp_path: Path
+) -> None:
     ex: Example = example("active", "error", plugin_source)
+    if plugin_source == "installed":
+        # What `make plugin-tarball` writes, installed as a user installs a plugin archive.
+        install_plugin(ex.stack.cloud, __version__, tarball.build(tmp_path / "dist"))
     done = ex.up("--skip-preview")
     assert done.returncode != 0, dump(done)
     assert f"{GATE_TYPE} ({GATE_B}):" in output_of(done)
