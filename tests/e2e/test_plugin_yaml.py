@@ -162,6 +162,8 @@ def test_an_error_job_fails_up_on_its_gate_which_the_next_up_checks_again_until_
     ex.script(B, "active")
     fixed = ex.up("--skip-preview", "--replace", ex.stack.urn(SYNC_JOB, "syncJobB"))
     assert fixed.returncode == 0, dump(fixed)
+    # The job's new ARN is unknown until it exists, so the gate is replaced with it and waits again.
+    assert f"SyncJobGate {GATE_B} created replacement" in output_of(fixed), dump(fixed)
     gates = ex.stack.gates()
     assert gates[GATE_B]["outputs"]["outcome"] == "active" and not gates[GATE_B].get("initErrors")
 
