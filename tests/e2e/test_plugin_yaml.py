@@ -274,4 +274,6 @@ def test_the_plugin_is_found_on_path_or_installed_from_its_tarball(
     done = ex.up("--skip-preview")
     assert done.returncode != 0, dump(done)
     assert f"{GATE_TYPE} ({GATE_B}):" in output_of(done)
+    ambient = "warning: using pulumi-resource-twinmaker-sync-gate from $PATH"
+    assert (ambient in output_of(done)) == (plugin_source == "path"), dump(done)
     assert ex.stack.gates()[GATE_B]["initErrors"]
