@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint typecheck unit bench clean pulumi tofu e2e demo-pulumi plugin-tarball
+.PHONY: venv demo test lint typecheck unit bench clean pulumi tofu e2e demo-pulumi demo-plugin plugin-tarball
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,7 +44,11 @@ GO        ?= go
 $(TOOLS_BIN)/pulumi: tools/pulumi/go.mod tools/pulumi/go.sum tools/pulumi/build.sh
 	tools/pulumi/build.sh $(TOOLS_BIN)
 
-pulumi: $(TOOLS_BIN)/pulumi
+# The YAML language host, beside the CLI (which finds it there): its own wrapper module and pins.
+$(TOOLS_BIN)/pulumi-language-yaml: tools/pulumi-yaml/go.mod tools/pulumi-yaml/go.sum tools/pulumi-yaml/build.sh
+	tools/pulumi-yaml/build.sh $(TOOLS_BIN)
+
+pulumi: $(TOOLS_BIN)/pulumi $(TOOLS_BIN)/pulumi-language-yaml
 
 # OpenTofu, for the Terraform module's e2e tests (tests/e2e/test_terraform_*.py); same rule as above.
 $(TOOLS_BIN)/tofu: tools/tofu/go.mod tools/tofu/go.sum tools/tofu/build.sh
@@ -56,8 +60,12 @@ tofu: $(TOOLS_BIN)/tofu
 demo-pulumi: $(STAMP) $(TOOLS_BIN)/pulumi
 	$(PY) -m local_cloud.demo
 
+# A shell `pulumi up` of examples/yaml/ (Pulumi YAML, gated by the SyncJobGate plugin) on the local cloud.
+demo-plugin: $(STAMP) $(TOOLS_BIN)/pulumi $(TOOLS_BIN)/pulumi-language-yaml
+	$(PY) -m local_cloud.demo_plugin
+
 # End-to-end tests on the real engines (built on first use); not part of `make test`.
-e2e: $(STAMP) $(TOOLS_BIN)/pulumi $(TOOLS_BIN)/tofu
+e2e: $(STAMP) $(TOOLS_BIN)/pulumi $(TOOLS_BIN)/pulumi-language-yaml $(TOOLS_BIN)/tofu
 	$(PY) -m pytest tests/e2e -m e2e
 
 clean:

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from local_cloud import naming
+from local_cloud.aws_schema import SCHEMA
 from local_cloud.provider import Props, ProviderError, ResourceKind, TableProvider
 from local_cloud.store import AlreadyExists, Store
 
@@ -32,6 +33,8 @@ BUCKET_SETTINGS = (
 
 class AwsDouble(TableProvider):
     """The `aws` provider of the local cloud (see the module docstring)."""
+
+    sdk_package = "pulumi_aws"
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -82,7 +85,7 @@ class AwsDouble(TableProvider):
             "aws:index/getPartition:getPartition": self._partition,
             "aws:index/getRegion:getRegion": self._region_info,
         }
-        super().__init__(kinds, invokes)
+        super().__init__(kinds, invokes, SCHEMA)
 
     # --- configuration and invokes -------------------------------------------------------------
 
@@ -263,10 +266,10 @@ def _require_json_policy(document: Any, name: str) -> None:
 
 
 def main() -> None:
-    from local_cloud.server import plugin_version, serve  # noqa: PLC0415
+    from local_cloud.server import serve  # noqa: PLC0415
 
-    # The version of the installed pulumi_aws: the engine asks for that one.
-    serve(sys.argv[1:], plugin_version("pulumi_aws"), AwsDouble(Store.from_environment()))
+    double = AwsDouble(Store.from_environment())
+    serve(sys.argv[1:], double.version(), double)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from local_cloud.aws_native_schema import SCHEMA
 from local_cloud.provider import Props, ProviderError, ResourceKind, TableProvider
 
 #: How long a delete waits for the service to forget the resource (Cloud Control waits too).
@@ -33,6 +34,8 @@ def _iso(value: Any) -> Any:
 
 class AwsNativeDouble(TableProvider):
     """The `aws-native` provider of the local cloud (see the module docstring)."""
+
+    sdk_package = "pulumi_aws_native"
 
     def __init__(self, client_factory: Callable[[str], Any] | None = None) -> None:
         self._client_factory = client_factory or _boto3_client
@@ -57,7 +60,7 @@ class AwsNativeDouble(TableProvider):
                 output_only=frozenset({"arn", "creationDateTime", "updateDateTime", "state"}),
             ),
         ]
-        super().__init__(kinds, invokes={})
+        super().__init__(kinds, invokes={}, schema=SCHEMA)
 
     @property
     def region(self) -> str:
@@ -219,10 +222,10 @@ def _boto3_client(region: str) -> Any:
 
 
 def main() -> None:
-    from local_cloud.server import plugin_version, serve  # noqa: PLC0415
+    from local_cloud.server import serve  # noqa: PLC0415
 
-    # The version of the installed pulumi_aws_native: the engine asks for that one.
-    serve(sys.argv[1:], plugin_version("pulumi_aws_native"), AwsNativeDouble())
+    double = AwsNativeDouble()
+    serve(sys.argv[1:], double.version(), double)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -53,16 +53,16 @@ class Interrupted(Exception):
         self.code = 128 + signum
 
 
-def _on_signal(signum: int, _frame: FrameType | None) -> None:
+def on_signal(signum: int, _frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
 
-def _say(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
+def say(text: str = "", end: str = "\n") -> None:
+    sys.stdout.write(text + end)
     sys.stdout.flush()
 
 
-def _stream(cloud: LocalCloud, argv: list[str], prefix: str = "  | ") -> tuple[int, str]:
+def stream(cloud: LocalCloud, argv: list[str], prefix: str = "  | ") -> tuple[int, str]:
     """Runs `argv` in the cloud's environment, echoing its output as it comes; returns (code, text)."""
     lines: list[str] = []
     with subprocess.Popen(
@@ -78,7 +78,7 @@ def _stream(cloud: LocalCloud, argv: list[str], prefix: str = "  | ") -> tuple[i
             assert child.stdout is not None
             for line in child.stdout:
                 lines.append(line)
-                _say(prefix + line.rstrip("\n"))
+                say(prefix + line.rstrip("\n"))
             return child.wait(), "".join(lines)
         except Interrupted:
             child.send_signal(signal.SIGINT)
@@ -121,83 +121,115 @@ def _check_up(code: int, text: str) -> list[str]:
     return problems
 
 
-def _check_gate(code: int, report: dict[str, Any] | None) -> list[str]:
+def check_gate(code: int, report: dict[str, Any] | None, expected: dict[str, str]) -> list[str]:
+    """What is wrong with the CLI gate's run, given the verdicts (workspace -> outcome) it should reach."""
     if report is None:
         return [f"the CLI gate printed no JSON report (exit {code})"]
     outcomes = {job["workspaceId"]: job["outcome"] for job in report.get("jobs", [])}
-    expected = {ws: ("error" if ws == FAILING else "active") for ws in WORKSPACES}
-    problems = [] if code == 1 else [f"the CLI gate exited {code}, expected 1 (one job in ERROR)"]
+    want = 1 if any(outcome != "active" for outcome in expected.values()) else 0
+    problems = [] if code == want else [f"the CLI gate exited {code}, expected {want}"]
     if outcomes != expected:
         problems.append(f"the CLI gate's verdicts {outcomes} differ from the scripted {expected}")
+    return problems
+
+
+def gate_report(cloud: LocalCloud, stack: str) -> tuple[int, dict[str, Any] | None]:
+    """`pulumi stack output --json | twinmaker-gate wait --pulumi-outputs - --output json`, its stderr
+    shown; returns the gate's exit code and its JSON report (None when it printed none)."""
+    outputs = cloud.pulumi(["stack", "output", "--json", "--stack", stack], check=True).stdout
+    gate = cloud.gate(outputs, "--output", "json", "--timeout", "30")
+    for line in gate.stderr.splitlines():
+        say("  | " + line)
+    try:
+        report: dict[str, Any] | None = json.loads(gate.stdout)
+    except ValueError:
+        report = None
+    say(f"twinmaker-gate exited {gate.returncode}")
+    return gate.returncode, report
+
+
+def tear_down(cloud: LocalCloud, stack: str, destroy: list[str], endpoint_url: str) -> list[str]:
+    """Runs `destroy` (shown as it runs) and `pulumi stack rm`; returns what went wrong, including
+    anything left behind: records in the local account, workspaces or jobs on the endpoint."""
+    say(f"\n$ pulumi destroy --yes --stack {stack} && pulumi stack rm --yes {stack}")
+    destroy_code, _ = stream(cloud, destroy)
+    removed = cloud.pulumi(["stack", "rm", "--yes", "--stack", stack])
+    problems = []
+    if destroy_code != 0:
+        problems.append(f"pulumi destroy exited {destroy_code}")
+    if removed.returncode != 0:
+        problems.append(f"pulumi stack rm failed: {removed.stderr.strip()}")
+    if cloud.recorded():
+        problems.append(f"the local account still holds {cloud.recorded()}")
+    left = {k: v for k, v in read_stats(endpoint_url)["store"].items() if v}
+    if left:
+        problems.append(f"the endpoint still holds {left}")
     return problems
 
 
 def run_demo(root: Path) -> int:
     with serve(SCENARIO) as endpoint:
         cloud = LocalCloud(root, endpoint.url, region=REGION)
-        _say(f"local TwinMaker endpoint: {endpoint.url} (scenario twinmaker_local/scenarios/{SCENARIO.name})")
-        _say(f"  {', '.join(WORKSPACES)}: sync jobs scripted before they exist; {FAILING}'s ends in ERROR")
-        _say(f"local cloud: {root} (file backend, aws and aws-native test doubles, no AWS)")
+        say(f"local TwinMaker endpoint: {endpoint.url} (scenario twinmaker_local/scenarios/{SCENARIO.name})")
+        say(f"  {', '.join(WORKSPACES)}: sync jobs scripted before they exist; {FAILING}'s ends in ERROR")
+        say(f"local cloud: {root} (file backend, aws and aws-native test doubles, no AWS)")
         cloud.init_stack(STACK, _stack_config())
 
-        _say("\n$ pulumi up --yes --stack demo        # the real engine; the program served in-process")
-        up_code, up_text = _stream(cloud, cloud.run_command("up", STACK))
-        _say(f"pulumi up exited {up_code}")
+        say("\n$ pulumi up --yes --stack demo        # the real engine; the program served in-process")
+        up_code, up_text = stream(cloud, cloud.run_command("up", STACK))
+        say(f"pulumi up exited {up_code}")
 
-        _say("\n$ pulumi stack output --json | twinmaker-gate wait --pulumi-outputs - --output json")
-        outputs = cloud.pulumi(["stack", "output", "--json", "--stack", STACK], check=True).stdout
-        gate = cloud.gate(outputs, "--output", "json", "--timeout", "30")
-        for line in gate.stderr.splitlines():
-            _say("  | " + line)
-        try:
-            report: dict[str, Any] | None = json.loads(gate.stdout)
-        except ValueError:
-            report = None
-        _say(f"twinmaker-gate exited {gate.returncode}")
+        say("\n$ pulumi stack output --json | twinmaker-gate wait --pulumi-outputs - --output json")
+        gate_code, report = gate_report(cloud, STACK)
 
-        _say("\n$ pulumi destroy --yes --stack demo && pulumi stack rm --yes demo")
-        destroy_code, _ = _stream(cloud, cloud.run_command("destroy", STACK))
-        removed = cloud.pulumi(["stack", "rm", "--yes", "--stack", STACK])
-        left = {k: v for k, v in read_stats(endpoint.url)["store"].items() if v}
+        problems = tear_down(cloud, STACK, cloud.run_command("destroy", STACK), endpoint.url)
+        expected = {ws: ("error" if ws == FAILING else "active") for ws in WORKSPACES}
+        problems += _check_up(up_code, up_text) + check_gate(gate_code, report, expected)
 
-        problems = _check_up(up_code, up_text) + _check_gate(gate.returncode, report)
-        if destroy_code != 0:
-            problems.append(f"pulumi destroy exited {destroy_code}")
-        if removed.returncode != 0:
-            problems.append(f"pulumi stack rm failed: {removed.stderr.strip()}")
-        if cloud.recorded():
-            problems.append(f"the local account still holds {cloud.recorded()}")
-        if left:
-            problems.append(f"the endpoint still holds {left}")
-
-    _say()
-    if problems:
-        for problem in problems:
-            _say(f"DEMO FAILED: {problem}")
-        return 1
-    _say(
+    return verdict(
+        problems,
         "demo OK: the engine failed `pulumi up` on plant-b's ERROR (code, message and failing assets on its\n"
         "SyncJob) and gated plant-a and plant-c ACTIVE; the CLI gate on the stack outputs agreed (exit 1);\n"
-        "destroy left nothing behind."
+        "destroy left nothing behind.",
     )
+
+
+def verdict(problems: list[str], success: str) -> int:
+    """Prints each problem (exit 1) or the success text (exit 0)."""
+    say()
+    for problem in problems:
+        say(f"DEMO FAILED: {problem}")
+    if problems:
+        return 1
+    say(success)
     return 0
+
+
+def run_offline(
+    name: str, body: Callable[[Path], int], needs: Sequence[tuple[Path, str]] = ((PULUMI_BIN, "make pulumi"),)
+) -> int:
+    """Runs a demo `body(root)` in a fresh temporary folder, removed afterwards: 2 when a tool of
+    `needs` (path, the make target that builds it) is missing, 130/143 when interrupted (SIGINT or
+    SIGTERM), else what `body` returns."""
+    for tool, target in needs:
+        if not tool.exists():
+            sys.stderr.write(f"{name}: {tool} is missing; `{target}` builds it\n")
+            return 2
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    root = Path(tempfile.mkdtemp(prefix=f"twinmaker-{name}-"))
+    try:
+        return body(root)
+    except Interrupted as interrupt:
+        sys.stderr.write(f"{name}: interrupted ({interrupt}); local endpoint stopped\n")
+        return interrupt.code
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     del argv
-    if not PULUMI_BIN.exists():
-        sys.stderr.write(f"demo-pulumi: {PULUMI_BIN} is missing; `make pulumi` builds it\n")
-        return 2
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGTERM, _on_signal)
-    root = Path(tempfile.mkdtemp(prefix="twinmaker-pulumi-demo-"))
-    try:
-        return run_demo(root)
-    except Interrupted as interrupt:
-        sys.stderr.write(f"demo-pulumi: interrupted ({interrupt}); local endpoint stopped\n")
-        return interrupt.code
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+    return run_offline("demo-pulumi", run_demo)
 
 
 if __name__ == "__main__":

@@ -35,6 +35,10 @@ PROJECT_NAME = "twinmaker-sync"
 #: The console script `make venv` installs for the gate's provider plugin.
 GATE_PLUGIN_SCRIPT = f"pulumi-resource-{GATE_PACKAGE}"
 
+#: What the command line of a plugin the engine starts contains: the doubles, the gate's plugin, the
+#: YAML language host.
+_PLUGIN_MARKERS = (b"local_cloud.aws", b"pulumi-resource-twinmaker-sync-gate", b"pulumi-language-yaml")
+
 #: Variables of the caller's environment that could point the engine or boto3 somewhere real.
 _SCRUBBED_PREFIXES = ("AWS_", "PULUMI_")
 
@@ -49,6 +53,8 @@ class LocalCloud:
     project_dir: Path = PROJECT_ROOT
     pulumi_bin: Path = PULUMI_BIN
     extra_env: dict[str, str] = field(default_factory=dict)
+    #: Folders put first on the engine's PATH, after the CLI's own (ambient plugins: `pulumi-resource-*`).
+    extra_path: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         self.root = self.root.resolve()
@@ -99,7 +105,9 @@ class LocalCloud:
         base = {k: v for k, v in os.environ.items() if not k.startswith(_SCRUBBED_PREFIXES)}
         base.update(
             {
-                "PATH": os.pathsep.join([str(self.pulumi_bin.parent), base.get("PATH", "")]),
+                "PATH": os.pathsep.join(
+                    [str(self.pulumi_bin.parent), *map(str, self.extra_path), base.get("PATH", "")]
+                ),
                 "PYTHONPATH": str(self.project_dir),
                 "PULUMI_HOME": str(self.home),
                 "PULUMI_BACKEND_URL": f"file://{self.backend}",
@@ -203,7 +211,7 @@ class LocalCloud:
         return resources
 
     def stop_leftover_plugins(self) -> int:
-        """Stops provider plugins this cloud's engine started and left running; returns how many.
+        """Stops plugins this cloud's engine started and left running; returns how many.
 
         Plugins run in process groups of their own (the engine's doing, so a Ctrl-C does not reach
         them) and the engine stops them when it ends; after a Ctrl-C the v3.274.1 CLI sometimes ends
@@ -215,7 +223,8 @@ class LocalCloud:
             if not entry.name.isdigit():
                 continue
             try:
-                if b"local_cloud.aws" in (entry / "cmdline").read_bytes() and marker in (
+                cmdline = (entry / "cmdline").read_bytes()
+                if any(plugin in cmdline for plugin in _PLUGIN_MARKERS) and marker in (
                     entry / "environ"
                 ).read_bytes().split(b"\0"):
                     os.kill(int(entry.name), signal.SIGTERM)

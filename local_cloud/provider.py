@@ -7,12 +7,15 @@ into the SDK's provider interface, with the real providers' behaviour where it m
 - `configure` answers `supports_preview=False`, so the engine never calls `create` during preview;
 - `check` auto-names (Pulumi's `<name>-<7 hex>`) only when neither the name nor its prefix is set;
 - `diff` reports a replacement when a force-new input changes or is unknown, an update otherwise;
-- errors of the cloud surface as provider errors: the engine prints them against the resource's URN.
+- errors of the cloud surface as provider errors: the engine prints them against the resource's URN;
+- `get_schema` answers the double's package schema (`local_cloud.schema`), so a Pulumi YAML program
+  type-checks against it, at the version of the SDK package the double stands in for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +32,8 @@ from pulumi.provider.experimental.provider import (
     DeleteRequest,
     DiffRequest,
     DiffResponse,
+    GetSchemaRequest,
+    GetSchemaResponse,
     InvokeRequest,
     InvokeResponse,
     PropertyDiff,
@@ -41,6 +46,8 @@ from pulumi.provider.experimental.provider import (
 )
 
 from local_cloud import naming
+from local_cloud.schema import PackageSchema
+from local_cloud.server import plugin_version
 from local_cloud.values import UNKNOWN, map_from_plain, map_to_plain
 
 Props = dict[str, Any]
@@ -84,10 +91,36 @@ def _name_from_urn(urn: str) -> str:
 class TableProvider(Provider):
     """A provider whose resources and invokes are given as tables (see the module docstring)."""
 
-    def __init__(self, kinds: list[ResourceKind], invokes: Mapping[str, InvokeFn]) -> None:
+    #: The Python SDK package of the provider this double stands in for: its `pulumi-plugin.json`
+    #: names the version the engine asks for (and the schema's version).
+    sdk_package: str = ""
+
+    def __init__(
+        self, kinds: list[ResourceKind], invokes: Mapping[str, InvokeFn], schema: PackageSchema
+    ) -> None:
         self._kinds = {kind.token: kind for kind in kinds}
         self._invokes = dict(invokes)
+        self.schema = schema
         self.config: Props = {}
+
+    @property
+    def resource_tokens(self) -> list[str]:
+        """The resource types this double serves."""
+        return sorted(self._kinds)
+
+    @property
+    def function_tokens(self) -> list[str]:
+        """The invokes this double serves."""
+        return sorted(self._invokes)
+
+    def version(self) -> str:
+        """The plugin's version: the one the installed SDK package declares."""
+        return plugin_version(self.sdk_package)
+
+    async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
+        # The engine (and a YAML program's type checker) may ask for any version; the double has one.
+        del request
+        return GetSchemaResponse(schema=json.dumps(self.schema.as_json(self.version())))
 
     def _kind(self, urn: str) -> ResourceKind:
         token = urn.split("::")[-2].rsplit("$", maxsplit=1)[-1]

@@ -1,15 +1,17 @@
 """The shims are what the engine executes: each starts a gRPC provider that prints its port first and
-answers the engine's first calls; the policy shim drops the engine's `-NAME=VALUE` options."""
+answers the engine's first calls (and GetSchema, for Pulumi YAML); the policy shim drops the engine's
+`-NAME=VALUE` options."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 import grpc
 import pytest
 from google.protobuf import empty_pb2
-from pulumi.runtime.proto import provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from local_cloud.plugins import write_policy_pack_shim, write_shims
 from local_cloud.server import first_line, plugin_version
@@ -33,10 +35,12 @@ def test_a_provider_shim_prints_its_port_and_serves_the_provider_protocol(
             assert child.stdout is not None
             port = int(child.stdout.readline().strip())  # the engine's handshake: the port, first line
             with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-                info = provider_pb2_grpc.ResourceProviderStub(channel).GetPluginInfo(
-                    empty_pb2.Empty(), timeout=10
-                )
+                stub = provider_pb2_grpc.ResourceProviderStub(channel)
+                info = stub.GetPluginInfo(empty_pb2.Empty(), timeout=10)
+                schema = json.loads(stub.GetSchema(provider_pb2.GetSchemaRequest(), timeout=10).schema)
             assert info.version == version
+            # What a Pulumi YAML program type-checks against: the package at the plugin's version.
+            assert (schema["name"], schema["version"]) == (plugin.removeprefix("pulumi-resource-"), version)
         finally:
             child.kill()
 

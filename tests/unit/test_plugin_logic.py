@@ -223,3 +223,16 @@ def test_the_reference_doc_carries_every_description_of_the_schema() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "plugin.md").read_text(encoding="utf-8")
     for prop in (*spec.INPUTS, *spec.VERDICT_OUTPUTS, *spec.CONFIG):
         assert f"| `{prop.name}` |" in doc and prop.description in doc, prop.name
+
+
+def test_an_error_reaches_the_gates_row_as_its_first_line_without_the_sdks_traceback() -> None:
+    from validators.pulumi.server import first_line
+
+    wrapped = Exception(
+        "TwinMaker sync job plant-a/SITEWISE: the gate was cancelled before a verdict:\n"
+        '  File ".../server.py", line 77, in wrapper\n'
+    )
+    assert (
+        first_line(wrapped) == "TwinMaker sync job plant-a/SITEWISE: the gate was cancelled before a verdict"
+    )
+    assert first_line(Exception("")) == "Exception"

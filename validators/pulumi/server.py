@@ -40,8 +40,9 @@ STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 
 def first_line(error: BaseException) -> str:
-    """The message of an error from the SDK's wrapper, without the traceback it appended."""
-    return describe(error).split(_TRACEBACK_SEPARATOR, 1)[0].strip() or type(error).__name__
+    """The message of an error from the SDK's wrapper, without the traceback it appended. Cut before it
+    is cleaned: `describe` shows a newline as a visible mark, and the wrapper's separator with it."""
+    return describe(Exception(str(error).split(_TRACEBACK_SEPARATOR, 1)[0].strip())) or type(error).__name__
 
 
 def init_failed_status(error: GateInitError) -> tuple[str, bytes]:
