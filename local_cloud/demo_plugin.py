@@ -40,14 +40,8 @@ from local_cloud.demo import (
     tear_down,
     verdict,
 )
-from local_cloud.engine import PULUMI_BIN
-from local_cloud.yaml_example import (
-    GATE_EXECUTABLE,
-    LANGUAGE_HOST,
-    YamlStack,
-    example_cloud,
-    gate_plugin_dir,
-)
+from local_cloud.engine import PULUMI_BIN, gate_plugin_dir
+from local_cloud.yaml_example import GATE_EXECUTABLE, LANGUAGE_HOST, YamlStack, example_cloud
 from twinmaker_local import serve
 
 PASSING = "plant-a"

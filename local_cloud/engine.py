@@ -37,10 +37,18 @@ GATE_PLUGIN_SCRIPT = f"pulumi-resource-{GATE_PACKAGE}"
 
 #: What the command line of a plugin the engine starts contains: the doubles, the gate's plugin, the
 #: YAML language host.
-_PLUGIN_MARKERS = (b"local_cloud.aws", b"pulumi-resource-twinmaker-sync-gate", b"pulumi-language-yaml")
+_PLUGIN_MARKERS = (b"local_cloud.aws", GATE_PLUGIN_SCRIPT.encode(), b"pulumi-language-yaml")
 
 #: Variables of the caller's environment that could point the engine or boto3 somewhere real.
 _SCRUBBED_PREFIXES = ("AWS_", "PULUMI_")
+
+
+def gate_plugin_dir() -> Path:
+    """The folder holding the gate's console script: this interpreter's (the virtualenv's `bin`).
+
+    Not resolved: the virtualenv's `python` is a symlink to the base interpreter, whose folder has no
+    console scripts."""
+    return Path(sys.executable).parent
 
 
 @dataclass
@@ -79,11 +87,10 @@ class LocalCloud:
     def install_gate_plugin(self, file: Path | None = None) -> None:
         """`pulumi plugin install resource twinmaker-sync-gate VERSION --file FILE` in this PULUMI_HOME,
         as a user installs the gate's plugin, at the version the gate reports (the one `SyncJobGate`
-        asks for). FILE: a tarball (`make plugin-tarball`), else the console script beside this
-        interpreter (the virtualenv's `bin`, not resolved: the base interpreter's folder has none), else
-        the one on PATH."""
+        asks for). FILE: a tarball (`make plugin-tarball`), else the console script in
+        `gate_plugin_dir()`, else the one on PATH."""
         if file is None:
-            beside = Path(sys.executable).with_name(GATE_PLUGIN_SCRIPT)
+            beside = gate_plugin_dir() / GATE_PLUGIN_SCRIPT
             found = str(beside) if beside.exists() else shutil.which(GATE_PLUGIN_SCRIPT)
             if found is None:
                 raise FileNotFoundError(f"{GATE_PLUGIN_SCRIPT} is not installed: `make venv` installs it")

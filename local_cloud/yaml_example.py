@@ -9,7 +9,8 @@ Pulumi user installs a plugin (`PLUGIN_SOURCES`):
 
 - `providers`: a `plugins.providers` entry (name and folder) in the project's Pulumi.yaml;
 - `path`: the folder on the engine's PATH (an ambient plugin);
-- `installed`: `pulumi plugin install resource twinmaker-sync-gate VERSION --file TARBALL`.
+- `installed`: `pulumi plugin install resource twinmaker-sync-gate VERSION --file TARBALL`
+  (`LocalCloud.install_gate_plugin`).
 
 `YamlStack` is one stack of the example on one `LocalCloud`: its commands return the CLI's exit code
 and output (`argv` gives the command line for a process the caller drives itself, e.g. to Ctrl-C it).
@@ -19,29 +20,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from local_cloud.engine import LocalCloud
+from local_cloud.engine import GATE_PLUGIN_SCRIPT, LocalCloud, gate_plugin_dir
 from local_cloud.plugins import PROJECT_ROOT
+from validators.pulumi.spec import PACKAGE, RESOURCE_TOKEN
 
 EXAMPLE_DIR = PROJECT_ROOT / "examples" / "yaml"
 PROJECT = "twinmaker-sync-yaml"
-GATE_PLUGIN = "twinmaker-sync-gate"
-GATE_TYPE = "twinmaker-sync-gate:index:SyncJobGate"
-GATE_EXECUTABLE = f"pulumi-resource-{GATE_PLUGIN}"
+GATE_PLUGIN = PACKAGE
+GATE_TYPE = RESOURCE_TOKEN
+GATE_EXECUTABLE = GATE_PLUGIN_SCRIPT
 PLUGIN_SOURCES = ("providers", "path", "installed")
 LANGUAGE_HOST = "pulumi-language-yaml"
-
-
-def gate_plugin_dir() -> Path:
-    """The folder holding the gate's console script: this interpreter's (the virtualenv's `bin`).
-
-    Not resolved: the virtualenv's `python` is a symlink to the base interpreter, whose folder has no
-    console scripts."""
-    return Path(sys.executable).parent
 
 
 def example_cloud(root: Path, endpoint_url: str, region: str, plugin_source: str = "providers") -> LocalCloud:
@@ -64,12 +57,6 @@ def example_cloud(root: Path, endpoint_url: str, region: str, plugin_source: str
         with (cloud.work_dir / "Pulumi.yaml").open("a", encoding="utf-8") as project:
             project.write(providers_block(gate_plugin_dir()))
     return cloud
-
-
-def install_plugin(cloud: LocalCloud, version: str, file: Path) -> None:
-    """`pulumi plugin install resource twinmaker-sync-gate VERSION --file FILE` in the cloud's
-    PULUMI_HOME (FILE: the tarball `make plugin-tarball` builds, or the executable itself)."""
-    cloud.pulumi(["plugin", "install", "resource", GATE_PLUGIN, version, "--file", str(file)], check=True)
 
 
 def providers_block(folder: Path) -> str:

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.pulumi_harness import Deployment, deploy, dump, output_of
-from tests.http.plugin_harness import PLUGIN
 from validators.pulumi.spec import PACKAGE, RESOURCE_TOKEN
 from validators.version import __version__
 
@@ -34,48 +33,29 @@ def gates(d: Deployment) -> dict[str, dict]:
     }
 
 
-def stop_plugins(d: Deployment) -> None:
-    """Stops gate plugins this cloud's engine left running (see `LocalCloud.stop_leftover_plugins`)."""
-    marker = f"PULUMI_HOME={d.cloud.home}".encode()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if PLUGIN.encode() in (entry / "cmdline").read_bytes() and marker in (
-                entry / "environ"
-            ).read_bytes().split(b"\0"):
-                os.kill(int(entry.name), signal.SIGTERM)
-        except OSError:
-            continue
-
-
 @pytest.fixture
 def gated(deploy):
-    made: list[Deployment] = []
+    """`deploy` in `gateMode: resource`, the gate's console script installed as a user installs it.
+    (The `deploy` fixture stops the plugins a cancelled engine leaves running.)"""
 
     def make(timelines: dict[str, str], **program) -> Deployment:
         d: Deployment = deploy(timelines, gateMode="resource", **program)
-        d.cloud.install_gate_plugin()  # the console script, as a user installs it
-        made.append(d)
+        d.cloud.install_gate_plugin()
         return d
 
-    yield make
-    for d in made:
-        stop_plugins(d)
+    return make
 
 
-def test_up_passes_when_every_job_is_active_and_exports_the_verdicts(gated) -> None:
+def test_up_passes_when_every_job_is_active_with_each_verdict_on_its_gate(gated) -> None:
     d = gated({"plant-a": "active", "plant-b": "active"})
     done = d.up()
     assert done.returncode == 0, dump(done)
     found = gates(d)
     assert sorted(found) == ["plant-a", "plant-b"]
     assert all(g["outputs"]["outcome"] == "active" and not g.get("initErrors") for g in found.values())
-    outputs = json.loads(d.cloud.pulumi(["stack", "output", "--json", "--stack", d.stack], check=True).stdout)
-    assert {v["workspaceId"]: v["outcome"] for v in outputs["syncJobGate"]} == {
-        "plant-a": "active",
-        "plant-b": "active",
-    }
+    # The stack outputs hold nothing built from a gate (see the next test): the jobs, for the CLI gate.
+    outputs = d.cloud.stack_outputs(d.stack)
+    assert sorted(outputs) == ["syncJobs", "workspaces"]
 
 
 def test_an_error_job_fails_up_on_the_gates_row_and_the_next_up_checks_it_again(gated) -> None:
@@ -185,9 +165,6 @@ def test_the_tarball_installs_with_pulumi_plugin_install_and_gates_an_up(deploy,
     d.cloud.install_gate_plugin(tarball)
     listed = d.cloud.pulumi(["plugin", "ls"], check=True).stdout
     assert re.search(rf"{PACKAGE}\s+resource\s+{re.escape(__version__)}", listed), listed
-    try:
-        done = d.up()
-        assert done.returncode == 0, dump(done)
-        assert gates(d)["plant-a"]["outputs"]["outcome"] == "active"
-    finally:
-        stop_plugins(d)
+    done = d.up()
+    assert done.returncode == 0, dump(done)
+    assert gates(d)["plant-a"]["outputs"]["outcome"] == "active"

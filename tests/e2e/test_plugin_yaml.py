@@ -21,12 +21,11 @@ from typing import Any
 import pytest
 
 from local_cloud.engine import PULUMI_BIN
-from local_cloud.yaml_example import GATE_TYPE, LANGUAGE_HOST, YamlStack, example_cloud, install_plugin
+from local_cloud.yaml_example import GATE_TYPE, LANGUAGE_HOST, YamlStack, example_cloud
 from tests.e2e.pulumi_harness import REGION, dump, output_of, scenario
 from twinmaker_local import Endpoint, serve
 from twinmaker_local.stats import read_stats
 from validators.pulumi import tarball
-from validators.version import __version__
 
 pytestmark = pytest.mark.e2e
 
@@ -270,7 +269,7 @@ def test_the_plugin_is_found_on_path_or_installed_from_its_tarball(
     ex: Example = example("active", "error", plugin_source)
     if plugin_source == "installed":
         # What `make plugin-tarball` writes, installed as a user installs a plugin archive.
-        install_plugin(ex.stack.cloud, __version__, tarball.build(tmp_path / "dist"))
+        ex.stack.cloud.install_gate_plugin(tarball.build(tmp_path / "dist"))
     done = ex.up("--skip-preview")
     assert done.returncode != 0, dump(done)
     assert f"{GATE_TYPE} ({GATE_B}):" in output_of(done)

@@ -91,7 +91,7 @@ def test_the_schema_refuses_documents_that_break_the_contract(
     validator: Draft202012Validator, change: Any, complaint: str
 ) -> None:
     document = {
-        "schemaVersion": 1, "version": "0.2.0", "outcome": "active", "exitCode": 0, "elapsedSeconds": 1.0,
+        "schemaVersion": 1, "version": "0.3.0", "outcome": "active", "exitCode": 0, "elapsedSeconds": 1.0,
         "jobs": [{"workspaceId": "plant-a", "syncSource": "SITEWISE", "region": "eu-west-1",
                   "outcome": "active", "state": "ACTIVE", "error": None, "arn": "arn:x", "polls": 1,
                   "elapsedSeconds": 0.5, "resourceErrors": []}],
