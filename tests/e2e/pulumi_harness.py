@@ -2,8 +2,9 @@
 
 Each test gets a fresh `LocalCloud` (temporary PULUMI_HOME, file backend, plugin shims, local
 account) and a local TwinMaker endpoint on the wall clock, so the engine, its provider plugins (the
-doubles), the program's gate (or its gate plugin) and the test all see the same jobs. Timelines are a few seconds
-long and the gate polls every second, so a whole `pulumi up` takes seconds.
+doubles, and the gate's own in `gateMode: resource`), the program's gate and the test all see the
+same jobs. Timelines are a few seconds long and the gate polls every second, so a whole `pulumi up`
+takes seconds.
 """
 
 from __future__ import annotations
