@@ -1,7 +1,7 @@
 """TwinMaker workspaces with a gated SiteWise sync: config in, components out, the gate bound, exports last.
 
 `pulumi up` fails when a sync job does not become ACTIVE: by default the program waits for every job
-in one gate run (`gateMode: stack`, `validators/pulumi_stack_gate.py`); `gateMode: resource` registers
+in one gate run (`gateMode: stack`, `validators/pulumi/stack_gate.py`); `gateMode: resource` registers
 a `SyncJobGate` per job (the twinmaker-sync-gate provider plugin, `validators/pulumi/`).
 """
 
@@ -15,7 +15,7 @@ from twinmaker_infra import outputs as keys
 from twinmaker_infra.workspace import SyncGateOptions, TwinMakerWorkspace, WorkspaceArgs
 from validators.aws_settings import AwsSettings
 from validators.pulumi import Provider as SyncGateProvider
-from validators.pulumi_stack_gate import GatedJob, gate_stack
+from validators.pulumi.stack_gate import GatedJob, gate_stack
 
 settings = stack_config.load()
 region_name = stack_config.resolve_region(

@@ -165,7 +165,7 @@ def console_main() -> None:
         code = main()
     except KeyboardInterrupt:
         # Stop the program's gate waits, so the program (and with it the update) ends at once.
-        from validators.pulumi_wait import PROGRAM_CANCEL  # noqa: PLC0415
+        from validators.pulumi.wait import PROGRAM_CANCEL  # noqa: PLC0415
 
         PROGRAM_CANCEL.set()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the wait short

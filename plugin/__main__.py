@@ -1,5 +1,5 @@
 """Entry point of the source plugin (PulumiPlugin.yaml): the Python language host runs this folder."""
 
-from validators.pulumi.server import main
+from twinmaker_sync_gate.pulumi.server import main
 
 main()

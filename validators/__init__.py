@@ -17,9 +17,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from validators.aws_settings import AwsSettings, GateConfigError
-    from validators.gate import wait_for_sync_jobs
-    from validators.model import (
+    from .aws_settings import AwsSettings, GateConfigError
+    from .gate import wait_for_sync_jobs
+    from .model import (
         ExitStatus,
         JobResult,
         Outcome,
@@ -28,10 +28,7 @@ if TYPE_CHECKING:
         ServiceError,
         Target,
     )
-    from validators.wait_settings import PolicyError, WaitPolicy
-
-#: Marks this package as the gate's (`validators.shadow`): a PyPI distribution shares the name.
-__twinmaker_gate__ = True
+    from .wait_settings import PolicyError, WaitPolicy
 
 __all__ = [
     "AwsSettings",
@@ -49,13 +46,13 @@ __all__ = [
 ]
 
 #: Where `__getattr__` looks for a public name, lightest first: only `wait_for_sync_jobs` needs boto3.
-_MODULES = ("validators.aws_settings", "validators.model", "validators.wait_settings", "validators.gate")
+_MODULES = (".aws_settings", ".model", ".wait_settings", ".gate")
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
         for module in _MODULES:
-            found = importlib.import_module(module)
+            found = importlib.import_module(module, __name__)
             if hasattr(found, name):
                 return getattr(found, name)
-    raise AttributeError(f"module 'validators' has no attribute {name!r}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

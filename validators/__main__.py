@@ -3,9 +3,9 @@
 import sys
 
 try:
-    from validators.cli import main
+    from .cli import main
 except KeyboardInterrupt:  # Ctrl-C while still importing (boto3 takes a moment): no traceback
     sys.exit(130)
 
 if __name__ == "__main__":
-    sys.exit(main(prog="python -m validators"))
+    sys.exit(main(prog=f"python -m {__package__}"))

@@ -21,12 +21,12 @@ import botocore.exceptions as bexc
 from botocore.config import Config
 from botocore.parsers import ResponseParserError
 
-from validators.aws_settings import AwsSettings
-from validators.model import ResourceError, ServiceError, Target
-from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.ratelimit import RegionBudgets
-from validators.throttling import AttemptWatcher, is_throttling
-from validators.version import __version__
+from .aws_settings import AwsSettings
+from .model import ResourceError, ServiceError, Target
+from .observation import Observation, ObservationKind, ResourceListing
+from .ratelimit import RegionBudgets
+from .throttling import AttemptWatcher, is_throttling
+from .version import __version__
 
 if TYPE_CHECKING:
     from mypy_boto3_iottwinmaker import IoTTwinMakerClient

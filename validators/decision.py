@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from validators.model import (
+from .model import (
     FAILURE_STATES,
     PENDING_STATES,
     TARGET_STATES,
@@ -19,8 +19,8 @@ from validators.model import (
     ServiceError,
     Waiting,
 )
-from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.wait_settings import WaitPolicy
+from .observation import Observation, ObservationKind, ResourceListing
+from .wait_settings import WaitPolicy
 
 
 @dataclass(frozen=True)

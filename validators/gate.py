@@ -23,15 +23,15 @@ from dataclasses import replace
 
 import botocore.exceptions as bexc
 
-from validators.aws import BotoProbe, ClientPool
-from validators.aws_settings import AwsSettings, GateConfigError
-from validators.executor import DaemonExecutor
-from validators.loop import Poller
-from validators.model import RunResult, StateChange, Target
-from validators.names import check_region
-from validators.ratelimit import RegionBudgets
-from validators.sanitize import safe_text
-from validators.wait_settings import WaitPolicy
+from .aws import BotoProbe, ClientPool
+from .aws_settings import AwsSettings, GateConfigError
+from .executor import DaemonExecutor
+from .loop import Poller
+from .model import RunResult, StateChange, Target
+from .names import check_region
+from .ratelimit import RegionBudgets
+from .sanitize import safe_text
+from .wait_settings import WaitPolicy
 
 #: Real sleeps are cut into slices this long, so a cancel (Ctrl-C, SIGTERM) is seen within a second.
 _SLEEP_SLICE = 0.2

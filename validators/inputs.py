@@ -20,10 +20,10 @@ import json
 from collections.abc import Sequence
 from typing import TextIO
 
-from validators import names
-from validators.model import Target
-from validators.names import DEFAULT_SYNC_SOURCE, check_region, check_sync_source, check_workspace_id
-from validators.sanitize import clean_text
+from . import names
+from .model import Target
+from .names import DEFAULT_SYNC_SOURCE, check_region, check_sync_source, check_workspace_id
+from .sanitize import clean_text
 
 #: Largest outputs file read (bytes; characters for stdin): real ones are a few kB.
 MAX_INPUT_BYTES = 16 * 1024 * 1024

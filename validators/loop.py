@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Protocol
 
-from validators.decision import (
+from .decision import (
     TIME_EPSILON,
     KeepWaiting,
     Progress,
@@ -29,8 +29,8 @@ from validators.decision import (
     decide_at_deadline,
     needs_resource_listing,
 )
-from validators.executor import Submitter
-from validators.model import (
+from .executor import Submitter
+from .model import (
     JobResult,
     Outcome,
     Reason,
@@ -40,10 +40,10 @@ from validators.model import (
     StateChange,
     Target,
 )
-from validators.observation import Observation, ObservationKind, ResourceListing
-from validators.ratelimit import RegionBudgets
-from validators.schedule import backoff_interval, next_due, poll_interval
-from validators.wait_settings import WaitPolicy
+from .observation import Observation, ObservationKind, ResourceListing
+from .ratelimit import RegionBudgets
+from .schedule import backoff_interval, next_due, poll_interval
+from .wait_settings import WaitPolicy
 
 #: Longest real-time wait for in-flight requests in one step, so a cancel is seen within a second.
 _WAIT_SLICE = 0.25

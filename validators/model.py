@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-from validators.names import DEFAULT_SYNC_SOURCE
+from .names import DEFAULT_SYNC_SOURCE
 
 
 class SyncJobState(StrEnum):

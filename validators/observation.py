@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from validators.model import ResourceError, ServiceError
+from .model import ResourceError, ServiceError
 
 
 class ObservationKind(StrEnum):

@@ -7,7 +7,7 @@ few calls. Jitter only ever shortens an interval, so the bounds hold and a fleet
 
 from __future__ import annotations
 
-from validators.wait_settings import WaitPolicy
+from .wait_settings import WaitPolicy
 
 #: Back-off after consecutive errors doubles from min-interval and is capped at max-interval.
 _BACKOFF_BASE = 2.0

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from botocore.awsrequest import AWSRequest
     from botocore.hooks import BaseEventHooks
 
-    from validators.ratelimit import RateLimiter
+    from .ratelimit import RateLimiter
 
 #: HTTP statuses that mean "slow down" whatever the body says: 429 Too Many Requests, and TwinMaker's
 #: 402 for `ServiceQuotaExceededException`.

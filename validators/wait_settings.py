@@ -2,7 +2,7 @@
 the one frozen object that holds every knob of a wait (terraform's StateChangeConf, reduced to data).
 
 Every edge reads this table instead of restating it: the CLI's defaults, help and `TWINMAKER_GATE_*`
-variables (`validators.cli_parser`), the Pulumi program's config defaults (`twinmaker_infra.config`),
+variables (`validators.cli.parser`), the Pulumi program's config defaults (`twinmaker_infra.config`),
 and, checked against it by tests, `Pulumi.yaml`, `action.yml` and docs/gate.md ("Waiting").
 Core validation names the setting (`timeout`); each edge words it in its own terms (`--timeout`,
 `twinmaker-sync:gateTimeout`) with `PolicyError.worded`.
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from validators.durations import format_duration
+from .durations import format_duration
 
 
 class Unit(StrEnum):

@@ -10,9 +10,9 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from validators.aws_settings import AwsSettings
-from validators.model import RunResult, StateChange, Target
-from validators.wait_settings import WaitPolicy
+from .aws_settings import AwsSettings
+from .model import RunResult, StateChange, Target
+from .wait_settings import WaitPolicy
 
 
 class Waiter(Protocol):

@@ -45,7 +45,9 @@ def test_the_shim_quotes_any_interpreter_path(tmp_path: Path) -> None:
     done = subprocess.run(["/bin/sh", "-n", str(shim)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     # The default interpreter is that exact path (the shell expands nothing in it).
-    probe = shim.read_text().replace("-m validators.pulumi.server", "-c 'import sys; print(sys.argv[0])'")
+    probe = shim.read_text().replace(
+        "-m twinmaker_sync_gate.pulumi.server", "-c 'import sys; print(sys.argv[0])'"
+    )
     shim.write_text(probe)
     done = subprocess.run(
         [str(shim)], capture_output=True, text=True, check=False, env={"PATH": "/usr/bin:/bin"}

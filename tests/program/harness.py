@@ -8,6 +8,7 @@ Hooks never run under mocks: what is checked is how they are bound (`RegisterRes
 
 from __future__ import annotations
 
+import importlib
 import json
 import runpy
 from collections.abc import Sequence
@@ -21,8 +22,8 @@ from pulumi.runtime.settings import set_root_resource
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from validators import pulumi_stack_gate
 from validators.model import JobResult, Outcome, RunResult, Target
+from validators.pulumi import stack_gate
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "__main__.py"
@@ -177,21 +178,29 @@ def stack_config(**keys: Any) -> dict[str, str]:
     return config
 
 
-def _all_active(targets: Sequence[Target], _policy: Any = None, **_options: Any) -> RunResult:
+def _all_active(targets: Sequence[Target], policy: Any = None, **_options: Any) -> RunResult:
     """The stack gate's waiter under mocks: every job ACTIVE at once (mocks have no service to poll);
     the real waits are proven on the engine (tests/e2e)."""
     GATED.extend(targets)
+    GATE_POLICIES.append(policy)
     return RunResult(tuple(JobResult(t, Outcome.ACTIVE, "ACTIVE", polls=1) for t in targets), 0.0)
 
 
 #: The targets the stack-level gate was asked to wait for, in the last `load_program`.
 GATED: list[Target] = []
+#: The wait policy of each of those waits.
+GATE_POLICIES: list[Any] = []
 
 
-def load_program(config: dict[str, str]) -> ProgramRun:
-    """Reset the runtime, install the mocks and config, run `__main__.py` once, return what it did."""
+def load_program(config: dict[str, str], main: Path = MAIN) -> ProgramRun:
+    """Reset the runtime, install the mocks and config, run the program (`__main__.py`, or another
+    program file) once, return what it did."""
     GATED.clear()
-    pulumi_stack_gate.shared_waiter = lambda: _all_active  # type: ignore[assignment,return-value]
+    GATE_POLICIES.clear()
+    # The repository's program imports the gate by its folder's name, a user's program by the installed
+    # name: two module trees of the same code, each stack gate waiting on the scripted waiter.
+    for gate_module in (stack_gate, importlib.import_module("twinmaker_sync_gate.pulumi.stack_gate")):
+        gate_module.shared_waiter = lambda: _all_active
     set_root_resource(None)  # type: ignore[arg-type]  # a fresh root stack for this run
     mocks = FakeAws()
     monitor = RecordingMonitor(mocks)
@@ -200,7 +209,7 @@ def load_program(config: dict[str, str]) -> ProgramRun:
     namespace: dict[str, Any] = {}
 
     def program() -> None:
-        namespace.update(runpy.run_path(str(MAIN), run_name="__main__"))
+        namespace.update(runpy.run_path(str(main), run_name="__main__"))
 
     _sync_await(run_pulumi_func(program))
     stack = pulumi.runtime.get_root_resource()

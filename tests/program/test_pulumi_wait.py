@@ -1,4 +1,4 @@
-"""How the program waits (`validators.pulumi_wait`): off the event loop, and told as the CLI tells it.
+"""How the program waits (`validators.pulumi.wait`): off the event loop, and told as the CLI tells it.
 
 The stack gate awaits its one wait from the program's event loop; the engine's other work (registering
 resources, resolving outputs) goes on on that loop meanwhile. Its lines are the CLI's off a terminal: a
@@ -17,7 +17,7 @@ import pytest
 
 from validators.aws_settings import AwsSettings
 from validators.model import JobResult, Outcome, RunResult, StateChange, Target
-from validators.pulumi_wait import narrated_wait, off_the_loop
+from validators.pulumi.wait import narrated_wait, off_the_loop
 from validators.wait_settings import WaitPolicy
 
 pytestmark = pytest.mark.program

@@ -5,6 +5,7 @@ and the update failed with one line."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -13,7 +14,7 @@ import pytest
 from tests.program import harness
 from tests.program.harness import GATED, load_program, stack_config
 from validators.model import JobResult, Outcome, RunResult, ServiceError, StateChange, Target
-from validators.pulumi_stack_gate import SyncJobsFailedError
+from validators.pulumi.stack_gate import SyncJobsFailedError
 
 pytestmark = pytest.mark.program
 
@@ -158,7 +159,7 @@ def test_the_program_gates_its_jobs_with_the_real_gate_on_the_local_endpoint(
     on its SyncJob with the service's code and message and the failing asset, and the update fails."""
     import validators.gate
     from twinmaker_local import running_endpoint
-    from validators.pulumi_wait import shared_waiter
+    from validators.pulumi.wait import shared_waiter
 
     for name, value in {
         "AWS_ACCESS_KEY_ID": "AKIDLOCALTEST",
@@ -197,3 +198,13 @@ def test_the_program_gates_its_jobs_with_the_real_gate_on_the_local_endpoint(
     [listed] = [line for line in lines if line.startswith("    - ENTITY asset-7 (id ")]
     assert listed.endswith("): PROCESSING_ERROR: property 'Zone' is a STRUCT")
     assert polls == 2  # one look at each job: both already had their verdict
+
+
+def test_a_users_own_program_gates_with_the_public_function_and_its_defaults() -> None:
+    from validators.wait_settings import WaitPolicy
+
+    run = load_program(stack_config(), main=Path(__file__).parent / "programs" / "own_program.py")
+    assert [(t.workspace_id, t.sync_source) for t in GATED] == [("line-1", "SITEWISE")]
+    assert [type(p).__name__ for p in harness.GATE_POLICIES] == ["WaitPolicy"]
+    assert harness.GATE_POLICIES[0].timeout == WaitPolicy().timeout
+    assert [v["outcome"] for v in run.outputs["gate"]] == ["active"]

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from validators import cli, cli_environment
+from validators import cli
 from validators.aws_settings import AwsSettings
+from validators.cli import environment as cli_environment
 from validators.cli import main
 from validators.model import JobResult, Outcome, RunResult, ServiceError, StateChange, Target
 from validators.wait_settings import WaitPolicy
@@ -531,19 +532,3 @@ def test_heartbeats_fill_the_silence_off_a_terminal_on_a_fake_clock() -> None:
     ]
     quiet = run_cli(["wait", "--workspace-id", "plant-a", "--heartbeat", "0"])
     assert "waiting:" not in quiet[1]
-
-
-def test_another_validators_package_is_explained_not_a_traceback() -> None:
-    import types
-
-    from validators.shadow import shadowing_problem
-
-    theirs = types.ModuleType("validators")
-    theirs.__file__ = "/venv/site-packages/validators/__init__.py"
-    problem = shadowing_problem(theirs)
-    assert problem is not None
-    assert "(/venv/site-packages/validators/__init__.py) is not this gate's" in problem
-    assert "PyPI package `validators`" in problem and "run the `twinmaker-gate` command" in problem
-    import validators
-
-    assert shadowing_problem(validators) is None

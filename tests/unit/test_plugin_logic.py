@@ -236,3 +236,13 @@ def test_an_error_reaches_the_gates_row_as_its_first_line_without_the_sdks_trace
         first_line(wrapped) == "TwinMaker sync job plant-a/SITEWISE: the gate was cancelled before a verdict"
     )
     assert first_line(Exception("")) == "Exception"
+
+
+def test_every_public_pulumi_name_resolves_and_nothing_else_does() -> None:
+    import validators.pulumi as faces
+
+    assert sorted(faces.__all__) == ["GatedJob", "Provider", "SyncJobGate", "SyncJobGateArgs", "gate_stack"]
+    for name in faces.__all__:
+        assert getattr(faces, name).__name__ == name
+    with pytest.raises(AttributeError, match="has no attribute 'logic_'"):
+        _ = faces.logic_

@@ -12,7 +12,7 @@ import pytest
 import yaml  # type: ignore[import-untyped]
 
 from tests.unit.test_cli import FakeWaiter, run_cli
-from validators.cli_parser import ENV_OPTIONS, build_parser, flag
+from validators.cli.parser import ENV_OPTIONS, build_parser, flag
 from validators.wait_settings import SETTINGS, PolicyError, Unit, WaitPolicy, setting
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,15 +10,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from validators.durations import DurationError, parse_duration
-from validators.model import JobResult, Outcome, Target
-from validators.names import DEFAULT_SYNC_SOURCE, check_region, check_sync_source, check_workspace_id
-from validators.pulumi import spec
-from validators.pulumi.values import UNKNOWN
-from validators.reports.json_report import resource_json
-from validators.reports.pulumi import failure_message, recheck_advice
-from validators.sanitize import safe_text
-from validators.wait_settings import WaitPolicy
+from ..durations import DurationError, parse_duration
+from ..model import JobResult, Outcome, Target
+from ..names import DEFAULT_SYNC_SOURCE, check_region, check_sync_source, check_workspace_id
+from ..reports.json_report import resource_json
+from ..reports.pulumi import failure_message, recheck_advice
+from ..sanitize import safe_text
+from ..wait_settings import WaitPolicy
+from . import spec
+from .values import UNKNOWN
 
 Props = dict[str, Any]
 

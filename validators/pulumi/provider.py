@@ -49,15 +49,15 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
-from validators.aws_settings import AwsSettings, GateConfigError
-from validators.gate import GateRun
-from validators.model import JobResult, Outcome, StateChange
-from validators.names import check_region
-from validators.pulumi import logic, spec
-from validators.pulumi.values import UNKNOWN, map_from_plain, map_to_plain
-from validators.reports.pulumi import cancelled_message, status_text
-from validators.sanitize import safe_text
-from validators.wait_settings import WaitPolicy
+from ..aws_settings import AwsSettings, GateConfigError
+from ..gate import GateRun
+from ..model import JobResult, Outcome, StateChange
+from ..names import check_region
+from ..reports.pulumi import cancelled_message, status_text
+from ..sanitize import safe_text
+from ..wait_settings import WaitPolicy
+from . import logic, spec
+from .values import UNKNOWN, map_from_plain, map_to_plain
 
 #: Sends one ephemeral status line to the engine for a resource: (urn, text).
 StatusSink = Callable[[str, str], None]
@@ -85,7 +85,7 @@ class GateInitError(Exception):
 
 def schema_text() -> str:
     """The package schema, as committed beside this module (`schema.json`)."""
-    return resources.files("validators.pulumi").joinpath("schema.json").read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8")
 
 
 def _max_rps(value: Any) -> float:

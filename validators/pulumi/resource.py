@@ -13,8 +13,8 @@ from typing import Any
 
 import pulumi
 
-from validators.pulumi import spec
-from validators.version import __version__
+from ..version import __version__
+from . import spec
 
 
 def _with_version(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:

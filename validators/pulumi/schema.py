@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from validators.pulumi import spec
-from validators.version import __version__
+from ..version import __version__
+from . import spec
 
 SCHEMA_FILE = Path(__file__).with_name("schema.json")
 

@@ -29,9 +29,9 @@ from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc, status_pb2
 
-from validators.pulumi.provider import GateInitError, GateProvider, describe
-from validators.pulumi.values import map_from_plain
-from validators.version import __version__
+from ..version import __version__
+from .provider import GateInitError, GateProvider, describe
+from .values import map_from_plain
 
 #: The SDK's wrapper ends the message here, then adds the traceback.
 _TRACEBACK_SEPARATOR = ":\n"

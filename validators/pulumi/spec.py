@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from validators.durations import format_duration
-from validators.names import DEFAULT_SYNC_SOURCE, SUPPORTED_SYNC_SOURCES, WORKSPACE_ID_PATTERN
-from validators.wait_settings import WaitPolicy
+from ..durations import format_duration
+from ..names import DEFAULT_SYNC_SOURCE, SUPPORTED_SYNC_SOURCES, WORKSPACE_ID_PATTERN
+from ..wait_settings import WaitPolicy
 
 PACKAGE = "twinmaker-sync-gate"
 RESOURCE = "SyncJobGate"

@@ -14,15 +14,15 @@ import sys
 import tarfile
 from pathlib import Path
 
-from validators.pulumi.spec import PACKAGE
-from validators.version import __version__
+from ..version import __version__
+from .spec import PACKAGE
 
 EXECUTABLE = f"pulumi-resource-{PACKAGE}"
 
 _SHIM = """#!/bin/sh
 # The {package} Pulumi provider plugin, version {version}: runs it with a Python that has the
 # twinmaker-sync-gate distribution (TWINMAKER_SYNC_GATE_PYTHON, else the one that built this file).
-exec "${{TWINMAKER_SYNC_GATE_PYTHON:-{python}}}" -m validators.pulumi.server "$@"
+exec "${{TWINMAKER_SYNC_GATE_PYTHON:-{python}}}" -m twinmaker_sync_gate.pulumi.server "$@"
 """
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from validators.durations import format_duration
-from validators.model import ExitStatus, JobResult, Outcome, Reason, ResourceError, RunResult, Waiting
-from validators.sanitize import safe_text
+from ..durations import format_duration
+from ..model import ExitStatus, JobResult, Outcome, Reason, ResourceError, RunResult, Waiting
+from ..sanitize import safe_text
 
 
 def plural(count: int, word: str) -> str:

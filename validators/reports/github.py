@@ -21,9 +21,9 @@ import os
 import re
 from collections.abc import Mapping
 
-from validators.model import JobResult, Outcome, RunResult
-from validators.reports.common import plural, region_of, resource_text, signal_name, tally, verdict_detail
-from validators.sanitize import clean_text, safe_text
+from ..model import JobResult, Outcome, RunResult
+from ..sanitize import clean_text, safe_text
+from .common import plural, region_of, resource_text, signal_name, tally, verdict_detail
 
 #: At most this many failing resources are named in one annotation / in the step summary. Not the text
 #: report's `LISTED_RESOURCES`: an annotation is a box beside the code, so fewer; the step summary is a

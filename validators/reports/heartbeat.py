@@ -23,12 +23,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from validators.durations import format_duration
-from validators.model import RunResult, StateChange, Target
-from validators.reports.common import SaidOnce, plural, reason_text
-from validators.reports.text import format_change
-from validators.sanitize import clean_text, safe_text
-from validators.wait_settings import setting
+from ..durations import format_duration
+from ..model import RunResult, StateChange, Target
+from ..sanitize import clean_text, safe_text
+from ..wait_settings import setting
+from .common import SaidOnce, plural, reason_text
+from .text import format_change
 
 #: Longest silence, whatever the wait: under the 10 minutes after which CircleCI kills a quiet step.
 LONGEST = 300.0

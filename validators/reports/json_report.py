@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import json
 
-from validators.model import JobResult, ResourceError, RunResult
-from validators.reports.common import region_of
-from validators.sanitize import redact
-from validators.version import SCHEMA_VERSION, __version__
+from ..model import JobResult, ResourceError, RunResult
+from ..sanitize import redact
+from ..version import SCHEMA_VERSION, __version__
+from .common import region_of
 
 JsonValue = str | int | float | bool | None | list["JsonValue"] | dict[str, "JsonValue"]
 

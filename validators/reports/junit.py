@@ -32,9 +32,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from validators.model import OUTCOME_EXIT, ExitStatus, JobResult, Outcome, RunResult
-from validators.reports.common import error_text, region_of, resource_text, verdict_detail
-from validators.sanitize import clean_text, safe_text
+from ..model import OUTCOME_EXIT, ExitStatus, JobResult, Outcome, RunResult
+from ..sanitize import clean_text, safe_text
+from .common import error_text, region_of, resource_text, verdict_detail
 
 SUITE_NAME = "twinmaker.sync-jobs"
 #: At most this many failing resources are listed in a testcase body.

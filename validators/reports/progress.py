@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
-from validators.model import StateChange, Target
-from validators.reports.common import reason_text, verdict_detail
-from validators.sanitize import clean_text, safe_text
+from ..model import StateChange, Target
+from ..sanitize import clean_text, safe_text
+from .common import reason_text, verdict_detail
 
 if TYPE_CHECKING:
     from rich.console import Console

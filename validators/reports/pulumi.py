@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from validators.model import JobResult, Outcome, StateChange
-from validators.reports.common import (
+from ..model import JobResult, Outcome, StateChange
+from ..sanitize import safe_text
+from .common import (
     LISTED_RESOURCES,
     SaidOnce,
     error_text,
@@ -29,7 +30,6 @@ from validators.reports.common import (
     resource_text,
     unreached_hint,
 )
-from validators.sanitize import safe_text
 
 #: How the gate signs its lines in `pulumi up`.
 GATE_NAME = "twinmaker-sync-gate"

@@ -18,8 +18,9 @@ and 4; magenta: interrupted); without it the text holds no escape sequence at al
 
 from __future__ import annotations
 
-from validators.model import OUTCOME_EXIT, ExitStatus, JobResult, Outcome, RunResult, StateChange
-from validators.reports.common import (
+from ..model import OUTCOME_EXIT, ExitStatus, JobResult, Outcome, RunResult, StateChange
+from ..sanitize import clean_text, safe_text
+from .common import (
     LISTED_RESOURCES,
     SaidOnce,
     plural,
@@ -30,8 +31,7 @@ from validators.reports.common import (
     tally,
     verdict_detail,
 )
-from validators.reports.table import pad
-from validators.sanitize import clean_text, safe_text
+from .table import pad
 
 _COLORS = {
     ExitStatus.OK: "32",

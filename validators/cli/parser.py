@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from typing import Any, NoReturn, TextIO
 from urllib.parse import urlsplit
 
-from validators.aws_settings import AwsSettings
-from validators.cli_environment import PROG
-from validators.cli_variables import PREFIX, EnvOption, boolean
-from validators.durations import DurationError, parse_duration
-from validators.inputs import read_pulumi_outputs, read_source, read_terraform_outputs, targets_from_flags
-from validators.model import Target
-from validators.names import DEFAULT_SYNC_SOURCE, SUPPORTED_SYNC_SOURCES, check_region
-from validators.sanitize import safe_text
-from validators.version import __version__
-from validators.wait_settings import SETTINGS, PolicyError, Setting, Unit, WaitPolicy, setting
+from ..aws_settings import AwsSettings
+from ..durations import DurationError, parse_duration
+from ..inputs import read_pulumi_outputs, read_source, read_terraform_outputs, targets_from_flags
+from ..model import Target
+from ..names import DEFAULT_SYNC_SOURCE, SUPPORTED_SYNC_SOURCES, check_region
+from ..sanitize import safe_text
+from ..version import __version__
+from ..wait_settings import SETTINGS, PolicyError, Setting, Unit, WaitPolicy, setting
+from .environment import PROG
+from .variables import PREFIX, EnvOption, boolean
 
 EPILOG = """\
 examples:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import TextIO
 
-from validators.model import ExitStatus
+from ..model import ExitStatus
 
 #: How the program is named in `--help` and messages unless told how it was invoked.
 PROG = "python -m validators"

@@ -13,7 +13,7 @@ line.
 
 It gates every job of the stack on every `pulumi up`, not only new ones: a job that failed before is
 checked again (one GetSyncJob for a job that is ACTIVE). Never on preview: nothing is polled.
-What it writes is `validators.reports.pulumi`'s; how it waits is `validators.pulumi_wait`'s.
+What it writes is `validators.reports.pulumi`'s; how it waits is `validators.pulumi.wait`'s.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from typing import Any
 
 import pulumi
 
-from validators.aws_settings import AwsSettings
-from validators.model import Outcome, StateChange, Target
-from validators.pulumi_wait import narrated_wait, off_the_loop, shared_waiter
-from validators.reports.common import SaidOnce
-from validators.reports.pulumi import (
+from ..aws_settings import AwsSettings
+from ..model import Outcome, StateChange, Target
+from ..names import DEFAULT_SYNC_SOURCE
+from ..reports.common import SaidOnce
+from ..reports.pulumi import (
     active_line,
     all_active_line,
     failed_summary,
@@ -39,8 +39,9 @@ from validators.reports.pulumi import (
     signed,
     status_line,
 )
-from validators.wait_settings import WaitPolicy, setting
-from validators.waiter import Waiter
+from ..wait_settings import WaitPolicy, setting
+from ..waiter import Waiter
+from .wait import narrated_wait, off_the_loop, shared_waiter
 
 
 class SyncJobsFailedError(pulumi.RunError):
@@ -49,25 +50,34 @@ class SyncJobsFailedError(pulumi.RunError):
 
 @dataclass(frozen=True)
 class GatedJob:
-    """A SyncJob of the program, with the outputs that name it to the service."""
+    """A sync job of the program: its resource (where its status, verdict and failure are shown) and
+    the two values that name it to the service (usually the resource's own outputs)."""
 
     resource: pulumi.CustomResource
     workspace_id: pulumi.Input[str]
-    sync_source: pulumi.Input[str]
+    sync_source: pulumi.Input[str] = DEFAULT_SYNC_SOURCE
 
 
 def gate_stack(
     jobs: Sequence[GatedJob],
-    policy: WaitPolicy,
-    aws: AwsSettings,
+    policy: WaitPolicy | None = None,
+    aws: AwsSettings | None = None,
     *,
     wait: Waiter | None = None,
     heartbeat: float = setting("heartbeat").default,
 ) -> pulumi.Output[list[dict[str, Any]]]:
-    """Waits for every job in one gate run; the Output resolves to one `{workspaceId, syncSource,
-    outcome, state, elapsedSeconds, errorCode}` per job. Each failed job is reported on its own
-    resource, then the update fails (`SyncJobsFailedError`) with all of them in one line. On preview it
-    resolves to `[]` and polls nothing."""
+    """Gate every job of a Python Pulumi program in one gate run, awaited by the program.
+
+    `policy` (default: the gate's defaults, `WaitPolicy()`) sets the deadline, `check_resources` and the
+    request budget (`max_rps`, per region); `aws` (default: botocore's environment) the region, profile
+    and endpoint. Returns an Output of one `{workspaceId, syncSource, outcome, state, elapsedSeconds,
+    errorCode}` per job; export it, or the program does not wait for it. Each job's state changes show
+    on its resource's row, a failed job as an error on it, and then the update fails
+    (`SyncJobsFailedError`) with every failed job in one line, after the stack's other outputs are
+    registered. On preview it resolves to `[]` and sends no request. `wait` and `heartbeat` are for
+    tests. This signature is the public API (`twinmaker_sync_gate.pulumi.gate_stack`)."""
+    policy = policy or WaitPolicy()
+    aws = aws or AwsSettings()
     if not jobs or pulumi.runtime.is_dry_run():
         return pulumi.Output.from_input([])
     waiter = wait or shared_waiter()

@@ -10,11 +10,11 @@ import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
-from validators.cli_environment import Out
-from validators.model import RunResult
-from validators.reports import github, json_report, junit, text
-from validators.reports.files import write_atomic
-from validators.sanitize import safe_text
+from ..model import RunResult
+from ..reports import github, json_report, junit, text
+from ..reports.files import write_atomic
+from ..sanitize import safe_text
+from .environment import Out
 
 
 def write_reports(

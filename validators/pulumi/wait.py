@@ -1,4 +1,4 @@
-"""How the program waits for its sync jobs (the stack gate, `validators.pulumi_stack_gate`).
+"""How the program waits for its sync jobs (the stack gate, `validators.pulumi.stack_gate`).
 
 - `shared_waiter()`: the program's real waits, all on this process's one `GateRun` for their settings
   (one boto3 session, one request budget per region, `gateMaxRps`); `PROGRAM_CANCEL` stops them all.
@@ -20,12 +20,12 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from validators.aws_settings import AwsSettings
-from validators.executor import on_daemon_thread
-from validators.model import RunResult, StateChange, Target
-from validators.reports.heartbeat import narrate
-from validators.wait_settings import WaitPolicy, setting
-from validators.waiter import Waiter
+from ..aws_settings import AwsSettings
+from ..executor import on_daemon_thread
+from ..model import RunResult, StateChange, Target
+from ..reports.heartbeat import narrate
+from ..wait_settings import WaitPolicy, setting
+from ..waiter import Waiter
 
 T = TypeVar("T")
 
@@ -40,7 +40,7 @@ def shared_waiter() -> Waiter:
 
     def wait(targets: Sequence[Target], policy: WaitPolicy | None = None, **options: Any) -> RunResult:
         # Imported when a wait starts, so building the program (and its tests under mocks) needs no boto3.
-        from validators.gate import GateRun  # noqa: PLC0415
+        from ..gate import GateRun  # noqa: PLC0415
 
         run = GateRun.shared(policy or WaitPolicy(), options.get("aws") or AwsSettings())
         return run.wait(

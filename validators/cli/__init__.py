@@ -22,17 +22,16 @@ from contextlib import contextmanager
 from functools import partial
 from typing import TextIO
 
-from validators.aws_settings import GateConfigError
-from validators.cli_environment import PROG, Clocks, Environment, Interrupted, Signals
-from validators.cli_parser import ENV_OPTIONS, Plan, UsageError, build_parser, plan_from_args
-from validators.cli_reports import write_reports
-from validators.cli_variables import EnvVarError, apply_environment
-from validators.inputs import InputError
-from validators.model import ExitStatus, Outcome, RunResult, StateChange, Target
-from validators.reports.heartbeat import narrate
-from validators.sanitize import redact, safe_text
-from validators.shadow import shadowing_problem
-from validators.waiter import Waiter
+from ..aws_settings import GateConfigError
+from ..inputs import InputError
+from ..model import ExitStatus, Outcome, RunResult, StateChange, Target
+from ..reports.heartbeat import narrate
+from ..sanitize import redact, safe_text
+from ..waiter import Waiter
+from .environment import PROG, Clocks, Environment, Interrupted, Signals
+from .parser import ENV_OPTIONS, Plan, UsageError, build_parser, plan_from_args
+from .reporting import write_reports
+from .variables import EnvVarError, apply_environment
 
 __all__ = [
     "PROG",
@@ -60,7 +59,7 @@ def _prepared(plan: Plan, waiter: Waiter | None) -> Iterator[tuple[list[Target],
     region), lists the rows, waits, and is closed after; an injected `waiter` (tests) gets the
     targets resolved by a pool of their own, and the plan's policy and AWS settings."""
     # boto3 only when a run starts.
-    from validators.gate import GateRun, open_pool, resolve_regions  # noqa: PLC0415
+    from ..gate import GateRun, open_pool, resolve_regions  # noqa: PLC0415
 
     if waiter is not None:
         resolved = resolve_regions(plan.targets, open_pool(plan.aws, plan.policy))
@@ -76,7 +75,7 @@ def run_plan(plan: Plan, env: Environment, waiter: Waiter | None, signals: Signa
     with _prepared(plan, waiter) as (targets, wait_for):
         progress = None
         if plan.progress and env.can_draw_live(out.people):
-            from validators.reports.progress import LiveProgress  # noqa: PLC0415 - rich only on a TTY
+            from ..reports.progress import LiveProgress  # noqa: PLC0415 - rich only on a TTY
 
             progress = LiveProgress(targets, stream=out.people)
 
@@ -127,8 +126,6 @@ def main(
     bootstrap = env.out("json")
     with Signals() as signals:
         try:
-            if (shadow := shadowing_problem()) is not None:
-                raise UsageError(shadow)
             parser = build_parser(env.prog)
             args = parser.parse_args(argv)
             if args.command is None:  # a bare `twinmaker-gate`: its usage, and what to choose
