@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 ACTIONS = ("up", "preview", "refresh", "destroy")
 EXIT_INTERRUPTED = 130
@@ -63,10 +64,32 @@ def _program(path: Path) -> Callable[[], None]:
     return run
 
 
+def _bail_like_the_language_host() -> None:
+    """A failed program's error is shown once, as the real Python language host shows it.
+
+    The host logs a program's error and answers Run with `bail` set (exit code 32 of its exec script),
+    so the engine ends the update without repeating it. The SDK's in-process `LanguageServer` logs it
+    too but leaves `bail` unset, and the engine then prints the same text again as "an unhandled error
+    occurred". This sets `bail` whenever the in-process server answers with an error.
+    """
+    from pulumi.automation import _server, _stack  # noqa: PLC0415
+
+    class BailingLanguageServer(_server.LanguageServer):
+        def Run(self, request: Any, context: Any) -> Any:
+            response = super().Run(request, context)
+            if response.error:
+                response.bail = True
+            return response
+
+    _stack.LanguageServer = BailingLanguageServer  # type: ignore[misc]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # Imported after parsing, so `--help` is instant and needs no Pulumi SDK.
     from pulumi import automation as auto  # noqa: PLC0415
+
+    _bail_like_the_language_host()
 
     work_dir: Path = args.work_dir.resolve()
     program = (args.program or work_dir / "__main__.py").resolve()
