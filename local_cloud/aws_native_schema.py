@@ -6,7 +6,7 @@ property names and types (held to the installed `pulumi_aws_native` by tests/loc
 
 from __future__ import annotations
 
-from local_cloud.schema import STRING, STRING_MAP, ObjectShape, PackageSchema, ResourceSchema, shape
+from local_cloud.schema import STRING, STRING_MAP, PackageSchema, echoing, shape
 
 _WORKSPACE_INPUTS = shape(
     {"role": STRING, "s3Location": STRING, "workspaceId": STRING},
@@ -22,19 +22,7 @@ SCHEMA = PackageSchema(
     description="Test double of the AWS Cloud Control provider (local_cloud.aws_native): TwinMaker only.",
     config={"region": STRING},
     resources={
-        "aws-native:iottwinmaker:Workspace": ResourceSchema(
-            _WORKSPACE_INPUTS,
-            ObjectShape(
-                {**_WORKSPACE_INPUTS.properties, **_TIMES},
-                _WORKSPACE_INPUTS.required | frozenset(_TIMES),
-            ),
-        ),
-        "aws-native:iottwinmaker:SyncJob": ResourceSchema(
-            _SYNC_JOB_INPUTS,
-            ObjectShape(
-                {**_SYNC_JOB_INPUTS.properties, **_TIMES, "state": STRING},
-                _SYNC_JOB_INPUTS.required | frozenset(_TIMES) | {"state"},
-            ),
-        ),
+        "aws-native:iottwinmaker:Workspace": echoing(_WORKSPACE_INPUTS, _TIMES),
+        "aws-native:iottwinmaker:SyncJob": echoing(_SYNC_JOB_INPUTS, {**_TIMES, "state": STRING}),
     },
 )

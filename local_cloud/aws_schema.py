@@ -12,10 +12,9 @@ from local_cloud.schema import (
     STRING,
     STRING_MAP,
     FunctionSchema,
-    ObjectShape,
     PackageSchema,
-    ResourceSchema,
     array,
+    echoing,
     ref,
     shape,
 )
@@ -29,12 +28,6 @@ SSE_DEFAULT = (
 VERSIONING_CONFIGURATION = (
     "aws:s3/BucketVersioningVersioningConfiguration:BucketVersioningVersioningConfiguration"
 )
-
-
-def _same(inputs: ObjectShape, computed: dict[str, dict[str, object]] | None = None) -> ObjectShape:
-    """Outputs: the inputs echoed back (required ones stay required) plus what the cloud computes."""
-    extra = computed or {}
-    return ObjectShape({**inputs.properties, **extra}, inputs.required | frozenset(extra))
 
 
 _ROLE_INPUTS = shape(
@@ -71,41 +64,28 @@ SCHEMA = PackageSchema(
     description="Test double of the AWS provider (local_cloud.aws): the types this project uses.",
     config={"region": STRING},
     resources={
-        "aws:iam/role:Role": ResourceSchema(
-            _ROLE_INPUTS,
-            _same(
-                _ROLE_INPUTS,
-                {"arn": STRING, "uniqueId": STRING, "createDate": STRING, "tagsAll": STRING_MAP},
-            ),
+        "aws:iam/role:Role": echoing(
+            _ROLE_INPUTS, {"arn": STRING, "uniqueId": STRING, "createDate": STRING, "tagsAll": STRING_MAP}
         ),
-        "aws:iam/rolePolicy:RolePolicy": ResourceSchema(_ROLE_POLICY_INPUTS, _same(_ROLE_POLICY_INPUTS)),
-        "aws:s3/bucket:Bucket": ResourceSchema(
+        "aws:iam/rolePolicy:RolePolicy": echoing(_ROLE_POLICY_INPUTS),
+        "aws:s3/bucket:Bucket": echoing(
             _BUCKET_INPUTS,
-            _same(
-                _BUCKET_INPUTS,
-                {
-                    "arn": STRING,
-                    "bucket": STRING,
-                    "bucketDomainName": STRING,
-                    "bucketRegionalDomainName": STRING,
-                    "region": STRING,
-                    "tagsAll": STRING_MAP,
-                },
-            ),
+            {
+                "arn": STRING,
+                "bucket": STRING,
+                "bucketDomainName": STRING,
+                "bucketRegionalDomainName": STRING,
+                "region": STRING,
+                "tagsAll": STRING_MAP,
+            },
         ),
-        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ResourceSchema(
-            _PUBLIC_ACCESS_INPUTS, _same(_PUBLIC_ACCESS_INPUTS)
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": echoing(_PUBLIC_ACCESS_INPUTS),
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": echoing(_OWNERSHIP_INPUTS),
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": echoing(
+            _SSE_INPUTS
         ),
-        "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ResourceSchema(
-            _OWNERSHIP_INPUTS, _same(_OWNERSHIP_INPUTS)
-        ),
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
-            ResourceSchema(_SSE_INPUTS, _same(_SSE_INPUTS))
-        ),
-        "aws:s3/bucketVersioning:BucketVersioning": ResourceSchema(
-            _VERSIONING_INPUTS, _same(_VERSIONING_INPUTS)
-        ),
-        "aws:s3/bucketPolicy:BucketPolicy": ResourceSchema(_POLICY_INPUTS, _same(_POLICY_INPUTS)),
+        "aws:s3/bucketVersioning:BucketVersioning": echoing(_VERSIONING_INPUTS),
+        "aws:s3/bucketPolicy:BucketPolicy": echoing(_POLICY_INPUTS),
     },
     types={
         OWNERSHIP_RULE: shape({"objectOwnership": STRING}),

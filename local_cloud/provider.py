@@ -48,7 +48,7 @@ from pulumi.provider.experimental.provider import (
 from local_cloud import naming
 from local_cloud.schema import PackageSchema
 from local_cloud.server import plugin_version
-from local_cloud.values import UNKNOWN, map_from_plain, map_to_plain
+from validators.pulumi.values import UNKNOWN, map_from_plain, map_to_plain
 
 Props = dict[str, Any]
 #: create(name, inputs) -> (id, outputs); blocking, run on a worker thread.

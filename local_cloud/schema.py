@@ -34,6 +34,11 @@ def ref(token: str) -> TypeSpec:
     return {"$ref": f"#/types/{token}"}
 
 
+def _described(entry: dict[str, Any], description: str) -> dict[str, Any]:
+    """`entry` with its `description`, when it has one (the schema leaves an empty one out)."""
+    return {**entry, "description": description} if description else entry
+
+
 @dataclass(frozen=True)
 class ObjectShape:
     """Properties (name -> type) and which of them are required."""
@@ -47,9 +52,7 @@ class ObjectShape:
         shape: dict[str, Any] = {"type": "object", "properties": dict(self.properties)}
         if self.required:
             shape["required"] = sorted(self.required)
-        if self.description:
-            shape["description"] = self.description
-        return shape
+        return _described(shape, self.description)
 
 
 @dataclass(frozen=True)
@@ -62,16 +65,14 @@ class ResourceSchema:
 
     def as_json(self) -> dict[str, Any]:
         """The schema's resource entry: `inputProperties`/`requiredInputs` and `properties`/`required`."""
-        resource: dict[str, Any] = {
+        resource = {
             "inputProperties": dict(self.inputs.properties),
             "requiredInputs": sorted(self.inputs.required),
             "properties": dict(self.outputs.properties),
             "required": sorted(self.outputs.required),
             "type": "object",
         }
-        if self.description:
-            resource["description"] = self.description
-        return resource
+        return _described(resource, self.description)
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,12 @@ class PackageSchema:
 def shape(required: Mapping[str, TypeSpec], optional: Mapping[str, TypeSpec] | None = None) -> ObjectShape:
     """An object shape from its required and its optional properties."""
     return ObjectShape({**required, **(optional or {})}, frozenset(required))
+
+
+def echoing(inputs: ObjectShape, computed: Mapping[str, TypeSpec] | None = None) -> ResourceSchema:
+    """A resource as the AWS providers declare it: its outputs are its inputs echoed back (required ones
+    stay required) plus what the cloud computes (always set)."""
+    extra = computed or {}
+    return ResourceSchema(
+        inputs, ObjectShape({**inputs.properties, **extra}, inputs.required | frozenset(extra))
+    )

@@ -223,20 +223,6 @@ class GateRun:
         threading.Thread(target=work, name=f"gate-{target.label()}", daemon=True).start()
         return future
 
-    def __call__(
-        self,
-        targets: Sequence[Target],
-        policy: WaitPolicy | None = None,
-        *,
-        aws: AwsSettings | None = None,
-        on_change: Callable[[StateChange], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> RunResult:
-        """The run as a `Waiter` (what the CLI calls): `wait` with `policy` (the run's when None), on the
-        AWS settings it was prepared with."""
-        del aws
-        return self.wait(targets, policy=policy, on_change=on_change, cancel=cancel)
-
     def close(self) -> None:
         """Let the worker threads go (they are daemons: nothing waits for them)."""
         self._executor.shutdown()

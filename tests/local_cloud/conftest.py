@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from pulumi.provider.experimental.provider import ConfigureRequest
 
 from local_cloud.provider import TableProvider
-from local_cloud.values import map_from_plain
+from validators.pulumi.values import map_from_plain
 
 T = TypeVar("T")
 

@@ -20,8 +20,8 @@ from pulumi.provider.experimental.provider import (
 from local_cloud.aws import AwsDouble
 from local_cloud.provider import ProviderError
 from local_cloud.store import Store
-from local_cloud.values import UNKNOWN, map_from_plain, map_to_plain
 from tests.local_cloud.conftest import configure, run, urn
+from validators.pulumi.values import UNKNOWN, map_from_plain, map_to_plain
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"

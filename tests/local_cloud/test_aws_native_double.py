@@ -10,9 +10,9 @@ from pulumi.provider.experimental.provider import CreateRequest, DeleteRequest, 
 
 from local_cloud.aws_native import AwsNativeDouble
 from local_cloud.provider import INPUTS_KEY, ProviderError
-from local_cloud.values import map_from_plain, map_to_plain
 from tests.conftest import LocalEndpoint
 from tests.local_cloud.conftest import configure, run, urn
+from validators.pulumi.values import map_from_plain, map_to_plain
 
 pytestmark = pytest.mark.http
 

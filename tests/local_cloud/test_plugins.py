@@ -14,7 +14,7 @@ from google.protobuf import empty_pb2
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from local_cloud.plugins import write_policy_pack_shim, write_shims
-from local_cloud.server import first_line, plugin_version
+from local_cloud.server import plugin_version
 
 
 @pytest.mark.parametrize(
@@ -53,8 +53,3 @@ def test_the_policy_pack_shim_runs_the_sdk_policy_runner_on_the_pack(tmp_path: P
     done = subprocess.run([str(shim), "127.0.0.1:5"], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["-u", "-m", "pulumi.policy", "127.0.0.1:5", str(pack)]
     assert (shim.parent / "PulumiPolicy.yaml").read_text(encoding="utf-8") == "runtime: python\n"
-
-
-def test_errors_reach_the_engine_as_their_first_line_without_the_sdks_traceback() -> None:
-    wrapped = Exception('creating X: ConflictException: exists:\n  File "server.py", line 77, in wrapper\n')
-    assert first_line(wrapped) == "creating X: ConflictException: exists"

@@ -236,6 +236,9 @@ def test_an_error_reaches_the_gates_row_as_its_first_line_without_the_sdks_trace
         first_line(wrapped) == "TwinMaker sync job plant-a/SITEWISE: the gate was cancelled before a verdict"
     )
     assert first_line(Exception("")) == "Exception"
+    # The local-cloud doubles are served by the same servicer: a double's error reads the same way.
+    double = Exception('creating X: ConflictException: exists:\n  File "server.py", line 77, in wrapper\n')
+    assert first_line(double) == "creating X: ConflictException: exists"
 
 
 def test_every_public_pulumi_name_resolves_and_nothing_else_does() -> None:

@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+# The SDK's own type of one bad input (property, one line why), which Check answers the engine with.
+from pulumi.provider.experimental.provider import CheckFailure
+
 from ..durations import DurationError, parse_duration
 from ..model import JobResult, Outcome, Target
 from ..names import DEFAULT_SYNC_SOURCE, check_region, check_sync_source, check_workspace_id
@@ -21,14 +24,6 @@ from . import spec
 from .values import UNKNOWN
 
 Props = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class CheckFailure:
-    """One bad input: the property and one line saying why (the engine prints it on the gate's row)."""
-
-    property: str
-    reason: str
 
 
 @dataclass(frozen=True)

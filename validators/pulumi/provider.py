@@ -162,7 +162,7 @@ class GateProvider(Provider):
         checked, failures = logic.check_inputs(map_to_plain(request.new_inputs))
         return CheckResponse(
             inputs=map_from_plain(checked),
-            failures=[CheckFailure(f.property, f.reason) for f in failures],
+            failures=failures,
         )
 
     async def diff(self, request: DiffRequest) -> DiffResponse:

@@ -11,6 +11,8 @@ but failed to initialise", and appends a Python traceback to every error. This o
 - sends the gates' state changes to the engine's `Log` as ephemeral status on each gate's row.
 
 `main` prints the port as the first line of stdout (the engine's handshake) and nothing else there.
+`run_plugin` (servicer and handshake) also serves the repository's local-cloud test doubles
+(`local_cloud.server`), so their errors read as the gate's do.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 import grpc
 import grpc.aio
 from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.provider import Provider
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime._grpc_settings import _GRPC_CHANNEL_OPTIONS
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2, provider_pb2_grpc, status_pb2
@@ -61,7 +64,7 @@ def init_failed_status(error: GateInitError) -> tuple[str, bytes]:
 Handler = Callable[..., Awaitable[Any]]
 
 
-def _gate_errors(method: Handler) -> Handler:
+def _plugin_errors(method: Handler) -> Handler:
     """The SDK's handler, with the errors of a gate sent as the engine expects them (module docstring)."""
 
     async def call(self: ProviderServicer, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
@@ -80,17 +83,19 @@ def _gate_errors(method: Handler) -> Handler:
     return call
 
 
-class GateServicer(ProviderServicer):
-    """`ProviderServicer` with the gate's errors (see the module docstring)."""
+class PluginServicer(ProviderServicer):
+    """`ProviderServicer` with the gate's errors (see the module docstring). Invoke is for the doubles:
+    the gate has none (the SDK's `NotImplementedError` passes through as before)."""
 
-    Check = _gate_errors(ProviderServicer.Check)
-    CheckConfig = _gate_errors(ProviderServicer.CheckConfig)
-    Configure = _gate_errors(ProviderServicer.Configure)
-    Diff = _gate_errors(ProviderServicer.Diff)
-    Create = _gate_errors(ProviderServicer.Create)
-    Read = _gate_errors(ProviderServicer.Read)
-    Update = _gate_errors(ProviderServicer.Update)
-    Delete = _gate_errors(ProviderServicer.Delete)
+    Check = _plugin_errors(ProviderServicer.Check)
+    CheckConfig = _plugin_errors(ProviderServicer.CheckConfig)
+    Configure = _plugin_errors(ProviderServicer.Configure)
+    Diff = _plugin_errors(ProviderServicer.Diff)
+    Create = _plugin_errors(ProviderServicer.Create)
+    Read = _plugin_errors(ProviderServicer.Read)
+    Update = _plugin_errors(ProviderServicer.Update)
+    Delete = _plugin_errors(ProviderServicer.Delete)
+    Invoke = _plugin_errors(ProviderServicer.Invoke)
 
 
 class EngineLog:
@@ -114,20 +119,25 @@ class EngineLog:
             await self._engine.Log(request)
 
 
-def serve(args: Sequence[str], provider: GateProvider | None = None) -> None:
-    """`pulumi-resource-twinmaker-sync-gate ENGINE_ADDRESS [--logflow] [--logtostderr] ...`."""
-    parser = argparse.ArgumentParser(
-        prog="pulumi-resource-twinmaker-sync-gate",
-        description="The twinmaker-sync-gate Pulumi provider plugin (started by the Pulumi engine).",
-    )
+def run_plugin(
+    args: Sequence[str],
+    provider: Provider,
+    *,
+    version: str,
+    parser: argparse.ArgumentParser,
+    on_engine: Callable[[str], None] | None = None,
+) -> None:
+    """A provider plugin's main, `PROG ENGINE_ADDRESS [--logflow] [--logtostderr] ...`: `provider` behind
+    `PluginServicer`, the port alone on stdout's first line (the engine's handshake), served until the
+    engine stops the plugin. `on_engine(address)` runs first, on the server's event loop."""
     parser.add_argument("engine", help="the Pulumi engine's address")
     known, _ = parser.parse_known_args(args)
-    gate = provider or GateProvider()
 
     async def run() -> None:
-        gate.set_status_sink(EngineLog(known.engine).status)
+        if on_engine is not None:
+            on_engine(known.engine)
         server = grpc.aio.server(options=_GRPC_CHANNEL_OPTIONS)
-        servicer = GateServicer(list(args), __version__, gate, engine_address=known.engine)
+        servicer = PluginServicer(list(args), version, provider, engine_address=known.engine)
         provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
         port = server.add_insecure_port(address="127.0.0.1:0")
         await server.start()
@@ -137,6 +147,23 @@ def serve(args: Sequence[str], provider: GateProvider | None = None) -> None:
 
     with contextlib.suppress(KeyboardInterrupt):  # the engine stops plugins with a signal
         asyncio.run(run())
+
+
+def serve(args: Sequence[str], provider: GateProvider | None = None) -> None:
+    """`pulumi-resource-twinmaker-sync-gate ENGINE_ADDRESS [--logflow] [--logtostderr] ...`, with the
+    gates' status lines sent to the engine's `Log`."""
+    gate = provider or GateProvider()
+    parser = argparse.ArgumentParser(
+        prog="pulumi-resource-twinmaker-sync-gate",
+        description="The twinmaker-sync-gate Pulumi provider plugin (started by the Pulumi engine).",
+    )
+    run_plugin(
+        args,
+        gate,
+        version=__version__,
+        parser=parser,
+        on_engine=lambda engine: gate.set_status_sink(EngineLog(engine).status),
+    )
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Pulumi `PropertyValue` maps to plain Python values and back, for the SyncJobGate provider.
+"""Pulumi `PropertyValue` maps to plain Python values and back, for the SyncJobGate provider (and the
+repository's local-cloud test doubles, which speak the same wire).
 
 The provider server speaks `PropertyValue`; the gate's rules (`validators.pulumi.logic`) work on plain
 data. An unknown value (`Computed`, during preview) becomes `UNKNOWN`, which no known value equals;

@@ -1,11 +1,12 @@
-"""PropertyValue maps <-> plain data: what the doubles send the engine is what the wire can carry."""
+"""PropertyValue maps <-> plain data (`validators.pulumi.values`, which the gate plugin and the
+local-cloud doubles share): what a plugin sends the engine is what the wire can carry."""
 
 from __future__ import annotations
 
 import pytest
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
 
-from local_cloud.values import UNKNOWN, from_plain, map_from_plain, map_to_plain, to_plain
+from validators.pulumi.values import UNKNOWN, from_plain, map_from_plain, map_to_plain, to_plain
 
 
 def test_round_trip_of_nested_data_turns_ints_into_floats() -> None:
