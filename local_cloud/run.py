@@ -76,12 +76,12 @@ def _bail_like_the_language_host() -> None:
 
     class BailingLanguageServer(_server.LanguageServer):
         def Run(self, request: Any, context: Any) -> Any:
-            response = super().Run(request, context)
+            response = super().Run(request, context)  # type: ignore[no-untyped-call]  # the SDK leaves it untyped
             if response.error:
                 response.bail = True
             return response
 
-    _stack.LanguageServer = BailingLanguageServer  # type: ignore[misc]
+    _stack.LanguageServer = BailingLanguageServer  # type: ignore[attr-defined]  # a private name of the SDK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
