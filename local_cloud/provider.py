@@ -22,6 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi.provider.experimental.property_value import PropertyValue
+
+# The SDK's request and response types, as the gate's provider (`validators.pulumi.provider`) imports
+# them too: two providers of one interface, kept apart because they share no behaviour (these doubles
+# play AWS; the gate waits on it).
 from pulumi.provider.experimental.provider import (
     CheckRequest,
     CheckResponse,

@@ -105,6 +105,7 @@ INPUTS: tuple[Prop, ...] = (
 )
 
 # -- outputs: the verdict -------------------------------------------------------------------------------
+# (The same shape as the inputs above, a name constant per property and a table: different facts.)
 OUTCOME = "outcome"
 STATE = "state"
 ERROR_CODE = "errorCode"
