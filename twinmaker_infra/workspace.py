@@ -8,6 +8,7 @@ on the sync role and its policy, so `pulumi destroy` deletes the job before the 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -197,8 +198,10 @@ def sync_job_gate(
     name: str, job: aws_native.iottwinmaker.SyncJob, options: SyncGateOptions, parent: pulumi.Resource
 ) -> SyncJobGate:
     """A `SyncJobGate` for `job`: created once the job exists, its Create waits until the job is
-    ACTIVE. It takes the job's ARN, so a replaced job (a new ARN) replaces the gate, which waits again."""
-    deadline = f"{options.timeout:g}s"
+    ACTIVE. It takes the job's ARN, so a replaced job (a new ARN) replaces the gate, which waits again.
+    The deadline is the gate's `timeout` input and, when above zero, the engine's `customTimeouts` too
+    (whole seconds: the engine reads a Go duration; zero there would mean "not set")."""
+    deadline = f"{math.ceil(options.timeout)}s" if options.timeout > 0 else None
     return SyncJobGate(
         name,
         SyncJobGateArgs(
@@ -206,11 +209,12 @@ def sync_job_gate(
             sync_source=job.sync_source,
             region=options.region,
             sync_job_arn=job.arn,
+            timeout=options.timeout,
             check_resources=options.check_resources,
         ),
         opts=pulumi.ResourceOptions(
             parent=parent,
             provider=options.provider,
-            custom_timeouts=pulumi.CustomTimeouts(create=deadline, update=deadline),
+            custom_timeouts=pulumi.CustomTimeouts(create=deadline, update=deadline) if deadline else None,
         ),
     )

@@ -3,9 +3,9 @@
 Pure decision (`decision`, `schedule`, `ratelimit`, with the settings in `wait_settings`) -> loop
 (`loop`) -> boto3 adapter (`aws`) -> the library's front door (`gate`: `GateRun`, `wait_for_sync_jobs`).
 Edges: target readers (`inputs`), reports (`reports/`, one module per audience, `reports/pulumi` for
-what `pulumi up` shows), the Pulumi entry points (`pulumi_stack_gate`, the default, waiting through
-`pulumi_wait`; `pulumi/`, the SyncJobGate provider plugin) and the CLI (`cli`, with `cli_parser`,
-`cli_variables`, `cli_environment`, `cli_reports`).
+what `pulumi up` shows), and the gate's faces: `cli/` (the command line, also what Terraform's module
+runs) and `pulumi/` (the stack gate, the SyncJobGate provider plugin and its resource class).
+Installed, this package is `twinmaker_sync_gate`; its modules import each other relatively.
 
 The names below are imported on first use (PEP 562), so `python -m validators` and `import validators.x`
 do not pay for boto3 before they need it, and a Ctrl-C during start-up lands where the CLI handles it.

@@ -22,4 +22,9 @@ class AwsSettings:
 
 
 class GateConfigError(ValueError):
-    """The run cannot start as configured (no region, an unknown profile); one line for people."""
+    """The run cannot start as configured (no region, an unknown profile); one line for people, worded
+    for the CLI. `setting` names what is missing (`region`), so another edge can say it its own way."""
+
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting

@@ -71,10 +71,15 @@ class DaemonExecutor:
 def on_daemon_thread(fn: Callable[[], T], name: str) -> Future[T]:
     """`fn()` on a daemon thread of its own; the future holds its result or what it raised. For a
     blocking wait that must not keep the interpreter alive at exit (as `asyncio.to_thread`'s workers
-    would, for the rest of the gate's timeout, after a Ctrl-C)."""
+    would, for the rest of the gate's timeout, after a Ctrl-C). The one way the gate's entry points
+    run a wait off their event loop. A future cancelled before the thread starts does not run."""
     future: Future[T] = Future()
 
     def work() -> None:
+        # Running from here on: a later `cancel()` (an awaiting task that was cancelled) returns False
+        # instead of leaving a cancelled future for `set_result` to fail on.
+        if not future.set_running_or_notify_cancel():
+            return
         try:
             future.set_result(fn())
         except BaseException as exc:  # noqa: BLE001 - handed to whoever awaits the future

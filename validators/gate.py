@@ -25,7 +25,7 @@ import botocore.exceptions as bexc
 
 from .aws import BotoProbe, ClientPool
 from .aws_settings import AwsSettings, GateConfigError
-from .executor import DaemonExecutor
+from .executor import DaemonExecutor, on_daemon_thread
 from .loop import Poller
 from .model import RunResult, StateChange, Target
 from .names import check_region
@@ -85,7 +85,8 @@ def resolve_regions(targets: Sequence[Target], pool: ClientPool) -> list[tuple[T
         region = pool.region_for(target)
         if not region:
             raise GateConfigError(
-                f"no region for {target.label()}: pass --region, set AWS_REGION, or give the target a region"
+                f"no region for {target.label()}: pass --region, set AWS_REGION, or give the target a region",
+                setting="region",
             )
         if problem := check_region(region):
             where = "from AWS_REGION or the AWS config" if target.region is None else f"of {target.label()}"
@@ -208,20 +209,14 @@ class GateRun:
     ) -> Future[RunResult]:
         """Add one target while others wait: its own deadline (and `policy`, as in `wait`), the run's
         budget; with `once`, one `look` instead of a wait. The future holds its result (or the
-        `GateConfigError` that kept it from starting). Waits on a daemon thread."""
-        future: Future[RunResult] = Future()
+        `GateConfigError` that kept it from starting). Waits on a daemon thread (`on_daemon_thread`)."""
 
-        def work() -> None:
-            try:
-                if once:
-                    future.set_result(self.look(target, policy=policy, cancel=cancel))
-                    return
-                future.set_result(self.wait([target], policy=policy, on_change=on_change, cancel=cancel))
-            except BaseException as error:  # noqa: BLE001 - handed to whoever awaits the future
-                future.set_exception(error)
+        def work() -> RunResult:
+            if once:
+                return self.look(target, policy=policy, cancel=cancel)
+            return self.wait([target], policy=policy, on_change=on_change, cancel=cancel)
 
-        threading.Thread(target=work, name=f"gate-{target.label()}", daemon=True).start()
-        return future
+        return on_daemon_thread(work, name=f"gate-{target.label()}")
 
     def close(self) -> None:
         """Let the worker threads go (they are daemons: nothing waits for them)."""

@@ -1,7 +1,8 @@
 """The gate's entry point as a type, written once: what the CLI and the Pulumi adapters call to wait,
-so that tests can inject a scripted one. The real one is `validators.gate.wait_for_sync_jobs` (a
-prepared `GateRun`'s `wait` is the same wait on the run's AWS settings); it loads boto3 when imported,
-which is why this protocol lives apart from it. An adapter that passes the options on declares
+so that tests can inject a scripted one. The real ones: a prepared `GateRun`'s `wait` (the CLI),
+`validators.pulumi.wait.shared_waiter()` (the stack gate) and `validators.gate.wait_for_sync_jobs` (the
+one-call form); they load boto3 when imported, which is why this protocol lives apart from them.
+An adapter that passes the options on declares
 `(targets, policy=None, **options)`."""
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ def test_an_error_job_fails_up_on_the_gates_row_and_the_next_up_checks_it_again(
     assert "Service error SYNC_PROCESSING_ERROR: Sync job finished with errors" in text
     assert "asset-1" in text and "asset-2" in text
     assert "Inspect: twinmaker-gate wait --workspace-id plant-b" in text
-    assert "--replace" not in text  # nothing to re-create: the next `up` checks the gate again
+    assert "re-create the job with `pulumi up --replace" in text  # a job in ERROR stays in ERROR
     assert "Traceback" not in text
     # Progress on the gate's row, one status per state change.
     assert re.search(r"SyncJobGate plant-b-sync-gate creating \(\d+s\) CREATING \(\d+s, 1 poll\)", text), text

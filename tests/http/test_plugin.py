@@ -120,7 +120,8 @@ def test_create_on_a_failed_job_is_a_partial_failure_with_the_reasons(plugin: Ca
         "Inspect: twinmaker-gate wait --workspace-id plant-b --sync-source SITEWISE --region us-east-1"
         in reason
     )
-    assert "--replace" not in reason  # the next `up` re-checks through Update: no re-create advice
+    # A job in ERROR stays in ERROR: re-checking it fails again, so the advice is to re-create the job.
+    assert "re-create the job with `pulumi up --replace '<URN of the SyncJob>'`" in reason
     assert "Traceback" not in failure.message + gate.stderr
 
 

@@ -61,7 +61,7 @@ def test_the_wheel_ships_the_gate_alone_under_its_own_name(wheel: Path) -> None:
         assert f"{NAME}/{shipped}" in names
     entry_points = zipfile.ZipFile(wheel).read(f"{NAME}-{__version__}.dist-info/entry_points.txt").decode()
     assert f"twinmaker-gate = {NAME}.cli:console_main" in entry_points
-    assert f"pulumi-resource-twinmaker-sync-gate = {NAME}.pulumi.server:main" in entry_points
+    assert f"pulumi-resource-twinmaker-sync-gate = {NAME}.pulumi:plugin_main" in entry_points
 
 
 def test_it_installs_beside_pypis_validators_and_both_import(wheel: Path, tmp_path: Path) -> None:

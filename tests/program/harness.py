@@ -192,15 +192,15 @@ GATED: list[Target] = []
 GATE_POLICIES: list[Any] = []
 
 
-def load_program(config: dict[str, str], main: Path = MAIN) -> ProgramRun:
+def load_program(config: dict[str, str], main: Path = MAIN, waiter: Any = None) -> ProgramRun:
     """Reset the runtime, install the mocks and config, run the program (`__main__.py`, or another
-    program file) once, return what it did."""
+    program file) once, return what it did. `waiter`: the stack gate's, instead of all ACTIVE."""
     GATED.clear()
     GATE_POLICIES.clear()
     # The repository's program imports the gate by its folder's name, a user's program by the installed
     # name: two module trees of the same code, each stack gate waiting on the scripted waiter.
     for gate_module in (stack_gate, importlib.import_module("twinmaker_sync_gate.pulumi.stack_gate")):
-        gate_module.shared_waiter = lambda: _all_active
+        gate_module.shared_waiter = lambda: waiter or _all_active
     set_root_resource(None)  # type: ignore[arg-type]  # a fresh root stack for this run
     mocks = FakeAws()
     monitor = RecordingMonitor(mocks)

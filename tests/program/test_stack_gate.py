@@ -93,8 +93,8 @@ def test_each_state_change_is_said_once_on_its_jobs_row_and_each_failure_on_its_
     ]  # fmt: skip
     assert str(caught.value) == (
         "twinmaker-sync-gate: 1 of 2 sync jobs did not become ACTIVE: plant_b/SITEWISE "
-        "(error SYNC_PROCESSING_ERROR). Each is reported on its SyncJob above; fix the cause and run "
-        "`pulumi up` again (the gate checks every job of the stack on every update)."
+        "(error SYNC_PROCESSING_ERROR). Each is reported on its SyncJob above, with what to do next "
+        "(the gate checks every job of the stack again on every update)."
     )
 
 
@@ -208,3 +208,14 @@ def test_a_users_own_program_gates_with_the_public_function_and_its_defaults() -
     assert [type(p).__name__ for p in harness.GATE_POLICIES] == ["WaitPolicy"]
     assert harness.GATE_POLICIES[0].timeout == WaitPolicy().timeout
     assert [v["outcome"] for v in run.outputs["gate"]] == ["active"]
+
+
+def test_a_gate_that_cannot_start_says_what_to_set_in_the_programs_terms() -> None:
+    from validators.aws_settings import GateConfigError
+
+    def no_region(targets: Sequence[Target], _policy: Any = None, **_options: Any) -> RunResult:
+        raise GateConfigError("no region for line-1/SITEWISE: pass --region ...", setting="region")
+
+    with pytest.raises(Exception, match=r"no region for the sync jobs: set `aws-native:region`") as caught:
+        load_program(stack_config(workspaces=[{"id": "line-1"}]), waiter=no_region)
+    assert "--region" not in str(caught.value)

@@ -43,9 +43,17 @@ def test_one_gate_per_sync_job_with_the_jobs_identity_and_arn(run: ProgramRun) -
     assert not any(r.hooks for r in run.registrations) and run.hook_names == []  # no hooks in this mode
 
 
-def test_the_gates_deadline_is_the_engines_custom_timeout(run: ProgramRun) -> None:
+def test_the_gates_deadline_is_its_timeout_and_the_engines_custom_timeout(run: ProgramRun) -> None:
     for gate in run.of_type(RESOURCE_TOKEN):
-        assert gate.custom_timeouts == ("2700s", "2700s")  # gateTimeout 45m
+        assert gate.inputs["timeout"] == 2700  # gateTimeout 45m
+        assert gate.custom_timeouts == ("2700s", "2700s")
+
+
+def test_a_zero_gate_timeout_is_one_look_not_the_engines_unset_timeout() -> None:
+    zero = load_program(stack_config(workspaces=[{"id": "solo-1"}], gateMode="resource", gateTimeout="0"))
+    [gate] = zero.of_type(RESOURCE_TOKEN)
+    assert gate.inputs["timeout"] == 0
+    assert gate.custom_timeouts == ("", "")
 
 
 def test_every_gate_uses_one_provider_with_the_budget_and_region(run: ProgramRun) -> None:

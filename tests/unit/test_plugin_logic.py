@@ -151,7 +151,8 @@ def test_the_reasons_are_the_stack_gates_words_with_the_recheck_advice_instead_o
         "    - ENTITY asset-1 (id a1): PROCESSING_ERROR: bad",
         "  Inspect: twinmaker-gate wait --workspace-id plant-a --sync-source SITEWISE --region eu-west-1"
         " --check-resources",
-        "  Fix the cause and run `pulumi up` again: it checks this sync job again.",
+        "  The sync job stays in ERROR; fix the cause, then re-create the job with `pulumi up --replace "
+        "'<URN of the SyncJob>'`: a gate given the job's `syncJobArn` is replaced with it and waits again.",
     ]
 
 
@@ -249,3 +250,31 @@ def test_every_public_pulumi_name_resolves_and_nothing_else_does() -> None:
         assert getattr(faces, name).__name__ == name
     with pytest.raises(AttributeError, match="has no attribute 'logic_'"):
         _ = faces.logic_
+
+
+def test_a_gate_run_that_cannot_start_is_worded_for_the_resource() -> None:
+    from validators.aws_settings import GateConfigError
+    from validators.pulumi.provider import config_problem
+
+    missing = GateConfigError("no region for plant-a/SITEWISE: pass --region ...", setting="region")
+    assert config_problem(missing, "plant-a/SITEWISE") == (
+        "no region for plant-a/SITEWISE: set the gate's `region` input, the provider's "
+        "`twinmaker-sync-gate:region`, or AWS_REGION in the environment of `pulumi up`"
+    )
+    assert config_problem(GateConfigError("AWS_PROFILE=x: unknown"), "the gates") == "AWS_PROFILE=x: unknown"
+
+
+def test_the_plugin_without_the_pulumi_sdk_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    import validators.pulumi as faces
+
+    monkeypatch.setitem(sys.modules, "validators.pulumi.server", None)  # as if `pulumi` were missing
+    with pytest.raises(SystemExit) as exited:
+        faces.plugin_main()
+    assert exited.value.code == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("pulumi-resource-twinmaker-sync-gate: ")
+    assert "install the gate with its Pulumi extra" in line

@@ -88,7 +88,15 @@ def test_what_to_do_next_is_the_callers() -> None:
         "  The sync job stays in the stack; fix the cause, then re-create it with "
         f"`pulumi up --replace '{URN}'`."
     )
-    assert rechecked[-1] == "  Fix the cause and run `pulumi up` again: it checks this sync job again."
+    assert rechecked[-1] == (
+        "  The sync job stays in ERROR; fix the cause, then re-create the job with `pulumi up --replace "
+        "'<URN of the SyncJob>'`: a gate given the job's `syncJobArn` is replaced with it and waits again."
+    )
+    still_creating = JobResult(A, Outcome.TIMEOUT, "CREATING", elapsed_seconds=60)
+    assert (
+        failure_message(still_creating, check_resources=False, next_step=recheck_advice).splitlines()[-1]
+        == "  Once the cause is fixed, run `pulumi up` again: it checks this sync job again."
+    )
     # A job still CREATING at the deadline is not re-created: no replace advice.
     timeout = JobResult(A, Outcome.TIMEOUT, "CREATING", elapsed_seconds=60)
     assert "--replace" not in failure_message(timeout, check_resources=False, next_step=replace_advice(URN))
@@ -117,8 +125,8 @@ def test_the_update_fails_with_one_line_listing_every_failed_job() -> None:
     ]
     assert failed_summary(failed, 3) == (
         "twinmaker-sync-gate: 2 of 3 sync jobs did not become ACTIVE: plant-b/SITEWISE (error SYNC_X), "
-        "plant-c/SITEWISE (timeout). Each is reported on its SyncJob above; fix the cause and run "
-        "`pulumi up` again (the gate checks every job of the stack on every update)."
+        "plant-c/SITEWISE (timeout). Each is reported on its SyncJob above, with what to do next "
+        "(the gate checks every job of the stack again on every update)."
     )
 
 

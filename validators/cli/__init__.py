@@ -5,10 +5,10 @@ and exit 2, before any AWS request; every verdict maps to its exit code (`ExitSt
 "Outcomes and exit codes"). Only `validators/__main__.py` and the console script turn the int into a
 process exit.
 
-This module composes four others, one concern each: `cli_parser` (the command line and the `Plan` it
-becomes), `cli_variables` (the `TWINMAKER_GATE_*` variables that stand in for options),
-`cli_environment` (streams, variables, terminal, signals, clocks) and `cli_reports` (the reports after
-a run). boto3 is imported only when a run starts, rich only on a terminal.
+This package composes four modules, one concern each: `parser` (the command line and the `Plan` it
+becomes), `variables` (the `TWINMAKER_GATE_*` variables that stand in for options), `environment`
+(streams, variables, terminal, signals, clocks) and `reporting` (the reports after a run).
+boto3 is imported only when a run starts, rich only on a terminal.
 """
 
 from __future__ import annotations

@@ -50,6 +50,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from ..aws_settings import AwsSettings, GateConfigError
+from ..executor import on_daemon_thread
 from ..gate import GateRun
 from ..model import JobResult, Outcome, StateChange
 from ..names import check_region
@@ -151,9 +152,11 @@ class GateProvider(Provider):
         async with self._run_lock:
             if self._run is None:
                 try:
-                    self._run = await asyncio.to_thread(self._make_run, self._policy, self._aws)
+                    self._run = await asyncio.wrap_future(
+                        on_daemon_thread(lambda: self._make_run(self._policy, self._aws), name="gate-run")
+                    )
                 except GateConfigError as error:
-                    raise ProviderError(str(error)) from None
+                    raise ProviderError(config_problem(error, "the gates")) from None
             return self._run
 
     # -- check and diff: no requests ------------------------------------------------------------------
@@ -187,13 +190,18 @@ class GateProvider(Provider):
     # -- the waits ------------------------------------------------------------------------------------
 
     async def _wait(
-        self, urn: str, checked: Mapping[str, Any], policy_of: Callable[[logic.GateInputs], WaitPolicy]
+        self,
+        urn: str,
+        checked: Mapping[str, Any],
+        policy_of: Callable[[logic.GateInputs], WaitPolicy],
+        resource_id: str | None = None,
     ) -> tuple[str, dict[str, Any]]:
         """Wait for the gate's job; return (id, outputs) on `active`, raise `GateInitError` otherwise,
-        `ProviderError` when cancelled or when the wait cannot start."""
+        `ProviderError` when cancelled or when the wait cannot start. `resource_id`: the gate's ID when
+        it has one (Update), else one is made from the job's identity (Create)."""
         inputs = logic.gate_inputs(checked)
         run = await self._gate_run()
-        resource_id = logic.gate_id(inputs, run.pool.default_region)
+        resource_id = resource_id or logic.gate_id(inputs, run.pool.default_region)
         if self.cancelled.is_set():
             raise ProviderError(cancelled_message(inputs.target().label()))
         loop = asyncio.get_running_loop()
@@ -208,7 +216,7 @@ class GateProvider(Provider):
         try:
             result = await asyncio.wrap_future(future)
         except GateConfigError as error:
-            raise ProviderError(str(error)) from None
+            raise ProviderError(config_problem(error, inputs.target().label())) from None
         job = result.jobs[0]
         if job.outcome is Outcome.INTERRUPTED or self.cancelled.is_set():
             raise ProviderError(cancelled_message(inputs.target().label()))
@@ -229,7 +237,10 @@ class GateProvider(Provider):
     async def update(self, request: UpdateRequest) -> UpdateResponse:
         checked = map_to_plain(request.news)
         _, outputs = await self._wait(
-            request.urn, checked, lambda inputs: inputs.policy(self._policy, request.timeout)
+            request.urn,
+            checked,
+            lambda inputs: inputs.policy(self._policy, request.timeout),
+            resource_id=request.resource_id,
         )
         return UpdateResponse(properties=map_from_plain(outputs))
 
@@ -248,7 +259,7 @@ class GateProvider(Provider):
         try:
             job: JobResult = (await asyncio.wrap_future(future)).jobs[0]
         except GateConfigError as error:
-            raise ProviderError(str(error)) from None
+            raise ProviderError(config_problem(error, inputs.target().label())) from None
         if job.outcome is Outcome.INTERRUPTED:
             raise ProviderError(cancelled_message(inputs.target().label()))
         outputs = logic.verdict_outputs(checked, job)
@@ -268,6 +279,16 @@ class GateProvider(Provider):
 
     async def cancel(self) -> None:
         self.cancelled.set()
+
+
+def config_problem(error: GateConfigError, what: str) -> str:
+    """A run that cannot start, worded for a SyncJobGate (the CLI's words name its flags)."""
+    if error.setting == "region":
+        return (
+            f"no region for {what}: set the gate's `region` input, the provider's "
+            "`twinmaker-sync-gate:region`, or AWS_REGION in the environment of `pulumi up`"
+        )
+    return describe(error)
 
 
 def describe(error: BaseException) -> str:

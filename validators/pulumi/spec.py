@@ -127,8 +127,8 @@ VERDICT_OUTPUTS: tuple[Prop, ...] = (
     Prop(
         RESOURCE_ERRORS,
         "resourceErrors",
-        "The job's sync resources in ERROR (assets and models; best effort, at most 100), as in the "
-        "CLI's JSON report.",
+        "The job's sync resources in ERROR (assets and models; best effort, at most "
+        f"{_DEFAULTS.resource_error_cap}), as in the CLI's JSON report.",
     ),
     Prop(ELAPSED_SECONDS, "number", "How long the last wait (or read) took, in seconds."),
     Prop(POLLS, "integer", "How many times the last wait (or read) read the job."),

@@ -26,7 +26,7 @@ from typing import Any
 
 import pulumi
 
-from ..aws_settings import AwsSettings
+from ..aws_settings import AwsSettings, GateConfigError
 from ..model import Outcome, StateChange, Target
 from ..names import DEFAULT_SYNC_SOURCE
 from ..reports.common import SaidOnce
@@ -56,6 +56,16 @@ class GatedJob:
     resource: pulumi.CustomResource
     workspace_id: pulumi.Input[str]
     sync_source: pulumi.Input[str] = DEFAULT_SYNC_SOURCE
+
+
+def config_problem(error: GateConfigError) -> str:
+    """A gate run that cannot start, worded for a program (the CLI's words name its flags)."""
+    if error.setting == "region":
+        return (
+            "no region for the sync jobs: set `aws-native:region` (or `aws:region`) in the stack's "
+            "config or AWS_REGION; a program of your own can pass `aws=AwsSettings(region=...)`"
+        )
+    return str(error)
 
 
 def gate_stack(
@@ -100,19 +110,22 @@ def gate_stack(
             loop.call_soon_threadsafe(lambda: pulumi.log.info(text, resource=resource, ephemeral=True))
 
         started = time.monotonic()
-        result = await off_the_loop(
-            lambda: narrated_wait(
-                waiter,
-                targets,
-                policy,
-                aws,
-                # The stack's row: heartbeats only; each change is on its job's row (`status`).
-                log=lambda line: pulumi.log.info(signed(line)),
-                on_change=status,
-                changes=False,
-                heartbeat=heartbeat,
+        try:
+            result = await off_the_loop(
+                lambda: narrated_wait(
+                    waiter,
+                    targets,
+                    policy,
+                    aws,
+                    # The stack's row: heartbeats only; each change is on its job's row (`status`).
+                    log=lambda line: pulumi.log.info(signed(line)),
+                    on_change=status,
+                    changes=False,
+                    heartbeat=heartbeat,
+                )
             )
-        )
+        except GateConfigError as error:
+            raise pulumi.RunError(signed(config_problem(error))) from None
         said = SaidOnce()
         failed = []
         for job in result.jobs:

@@ -108,9 +108,16 @@ def replace_advice(urn: str | None) -> NextStep:
     return advice
 
 
-def recheck_advice(_result: JobResult) -> str:
-    """For a gate that the next `pulumi up` checks again (it is recorded with init errors)."""
-    return "Fix the cause and run `pulumi up` again: it checks this sync job again."
+def recheck_advice(result: JobResult) -> str:
+    """For a gate that the next `pulumi up` checks again (it is recorded with init errors). A job in
+    ERROR stays in ERROR, so checking it again fails again: it must be re-created first."""
+    if result.outcome in (Outcome.ERROR, Outcome.RESOURCE_ERRORS):
+        return (
+            "The sync job stays in ERROR; fix the cause, then re-create the job with "
+            "`pulumi up --replace '<URN of the SyncJob>'`: a gate given the job's `syncJobArn` is "
+            "replaced with it and waits again."
+        )
+    return "Once the cause is fixed, run `pulumi up` again: it checks this sync job again."
 
 
 def failure_message(
@@ -165,6 +172,6 @@ def failed_summary(failed: Sequence[Mapping[str, Any]], total: int) -> str:
         parts.append(f"{job['workspaceId']}/{job['syncSource']} ({reason})")
     return signed(
         f"{len(failed)} of {total} sync jobs did not become ACTIVE: {', '.join(parts)}. Each is reported "
-        "on its SyncJob above; fix the cause and run `pulumi up` again (the gate checks every job of the "
-        "stack on every update)."
+        "on its SyncJob above, with what to do next (the gate checks every job of the stack again on "
+        "every update)."
     )
