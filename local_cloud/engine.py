@@ -192,7 +192,8 @@ class LocalCloud:
     ) -> subprocess.CompletedProcess[str]:
         """`pulumi stack output --json | twinmaker-gate wait --pulumi-outputs - OPTIONS`: the pipeline's
         gate step on the stack outputs `outputs_json`, polling every 0.5-1 s (local jobs are quick)."""
-        argv = [sys.executable, "-m", "validators", "wait", "--pulumi-outputs", "-"]
+        # The installed console script, as a pipeline runs it (the step's folder is not this checkout).
+        argv = [str(gate_plugin_dir() / "twinmaker-gate"), "wait", "--pulumi-outputs", "-"]
         return self._execute(
             [*argv, "--min-interval", "0.5", "--max-interval", "1", *options],
             timeout=timeout,

@@ -60,6 +60,9 @@ def test_an_error_job_fails_up_naming_the_urn_the_code_and_the_failing_assets(de
     assert "asset-1" in text and "asset-2" in text
     assert re.search(r"sync job plant-a/SITEWISE\S* is ACTIVE", text)
     assert "1 of 2 sync jobs did not become ACTIVE: plant-b/SITEWISE (error SYNC_PROCESSING_ERROR)" in text
+    # Said once: the engine does not repeat the program's error as "an unhandled error occurred".
+    assert "an unhandled error occurred" not in text
+    assert text.count("Diagnostics:") == 1
     # The job stays in the state: the create succeeded, the gate failed after it.
     assert any("plant-b-sync-job" in urn for urn in d.sync_job_urns()), dump(done)
 
