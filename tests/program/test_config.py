@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from twinmaker_infra.config import (
     parse,
     resolve_region,
 )
-from validators.durations import parse_duration
+from validators.durations import format_duration, parse_duration
 from validators.wait_settings import Unit, setting
 
 pytestmark = pytest.mark.program
@@ -218,3 +219,22 @@ def test_example_stack_parses_with_two_workspaces() -> None:
 )
 def test_gate_timeout_takes_seconds_or_a_duration(raw: str, seconds: float) -> None:
     assert parse(lookup(workspaces=[{"id": "a1"}], gateTimeout=raw)).gate.timeout == seconds
+
+
+def test_the_docs_config_table_gives_each_keys_default_as_the_program_has_it() -> None:
+    """docs/pulumi.md's table of config keys says what `parse` does when a key is not set."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "pulumi.md").read_text()
+    rows = dict(re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|", text, re.MULTILINE))
+    defaults = parse(lookup(workspaces=[{"id": "a1"}]))
+    shown = {
+        "gateEnabled": str(defaults.gate.enabled).lower(),
+        "gateMode": defaults.gate.mode,
+        "gateMaxRps": f"{defaults.gate.max_rps:g}",
+        "gateTimeout": format_duration(defaults.gate.timeout),
+        "gateCheckResources": str(defaults.gate.check_resources).lower(),
+        "protect": str(defaults.protect).lower(),
+        "retainOnDelete": str(defaults.retain_on_delete).lower(),
+    }
+    for key, value in shown.items():
+        assert rows[key].strip() == f"`{value}`", key
+    assert rows["workspaces"].strip() == "required"

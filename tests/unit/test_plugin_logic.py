@@ -4,6 +4,7 @@ the plugin answers GetSchema with, kept equal to the one table it is built from.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -222,8 +223,30 @@ def test_the_reference_doc_carries_every_description_of_the_schema() -> None:
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "plugin.md").read_text(encoding="utf-8")
-    for prop in (*spec.INPUTS, *spec.VERDICT_OUTPUTS, *spec.CONFIG):
-        assert f"| `{prop.name}` |" in doc and prop.description in doc, prop.name
+    schema = build_schema()
+    declared = {
+        **schema["resources"][spec.RESOURCE_TOKEN]["inputProperties"],
+        **schema["resources"][spec.RESOURCE_TOKEN]["properties"],
+        **schema["config"]["variables"],
+    }
+
+    def shown(value: object) -> str:  # as a person writes it: SITEWISE, false, 10
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return value if isinstance(value, str) else json.dumps(value)
+
+    def table(header: str) -> list[str]:  # the rows of the table under `| header |`
+        lines = doc.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith(f"| {header} |")) + 2
+        return list(itertools.takewhile(lambda line: line.startswith("|"), lines[start:]))
+
+    for header, props in (("input", spec.INPUTS), ("output", spec.VERDICT_OUTPUTS), ("config", spec.CONFIG)):
+        rows = table(header)
+        for prop in props:
+            default = declared[prop.name].get("default") if header != "output" else None
+            said = f" Default `{shown(default)}`." if default is not None else ""
+            row = next(line for line in rows if line.startswith(f"| `{prop.name}` |"))
+            assert row.endswith(f"| {prop.description}{said} |"), (prop.name, row)
 
 
 def test_an_error_reaches_the_gates_row_as_its_first_line_without_the_sdks_traceback() -> None:
