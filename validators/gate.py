@@ -174,7 +174,8 @@ class GateRun:
         self, target: Target, *, policy: WaitPolicy | None = None, cancel: threading.Event | None = None
     ) -> RunResult:
         """One read of `target`, now, without waiting for it to change: its verdict if the read gives
-        one, else what the deadline would say (`timeout` for a job still CREATING, as `--timeout 0`).
+        one, else what the deadline would say (`timeout` for a job still CREATING, as `--timeout 0`;
+        `not_found` for a job the read does not find).
 
         Unlike a zero-deadline `wait`, which skips a target whose region has no token at that instant,
         the read waits for a token of the run's budget (or `cancel`): many looks at once (a refresh)
@@ -187,7 +188,9 @@ class GateRun:
             sleep(delay)
         return Poller(
             [(target, region)],
-            replace(policy or self.policy, timeout=0.0),
+            # No grace either: a job the one read does not find is `not_found` (a refresh of a gate
+            # whose job was deleted), not a job "still not ACTIVE".
+            replace(policy or self.policy, timeout=0.0, not_found_grace=0.0),
             BotoProbe(self.pool, self.budgets, sleep),
             clock=self.clock,
             sleep=sleep,

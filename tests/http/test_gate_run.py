@@ -97,3 +97,19 @@ def test_looks_at_once_each_get_their_one_read(local_endpoint: LocalEndpoint) ->
     assert [(r.jobs[0].state, r.jobs[0].polls) for r in results] == [("CREATING", 1)] * 3
     assert [r.jobs[0].outcome for r in results] == [Outcome.TIMEOUT] * 3  # `--timeout 0`'s word
     assert endpoint.stats.snapshot()["byOperation"]["GetSyncJob"] == 3
+
+
+def test_a_look_at_a_job_that_is_not_there_is_not_found_not_a_timeout(local_endpoint: LocalEndpoint) -> None:
+    # A refresh of a gate whose job is gone (its workspace still there): one read, no grace.
+    hidden = {"states": [{"at": 0, "state": "CREATING"}], "notFound": [[0, 600]]}
+    endpoint = local_endpoint(
+        {
+            "region": REGION,
+            "timelines": {"hidden": hidden},
+            "syncJobs": [{"workspaceId": "plant-0", "timeline": "hidden"}],
+        }
+    )
+    run = GateRun(WaitPolicy(max_rps=20), AwsSettings(region=REGION, endpoint_url=endpoint.url))
+    result = run.submit(Target("plant-0", "SITEWISE", None), once=True).result(timeout=30)
+    run.close()
+    assert result.jobs[0].outcome is Outcome.NOT_FOUND
