@@ -10,7 +10,10 @@ takes seconds.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,6 +138,27 @@ class Deployment:
 
     def sync_job_urns(self) -> list[str]:
         return [r["urn"] for r in self.cloud.stack_resources(self.stack) if r.get("type") == SYNC_JOB_TYPE]
+
+    def ctrl_c_while_waiting(self) -> tuple[int, str, float]:
+        """`up` in its own process group, Ctrl-C once the gate has polled twice: (exit code, output,
+        seconds from the signal to the exit)."""
+        child = subprocess.Popen(
+            self.cloud.run_command("up", self.stack),
+            cwd=self.cloud.work_dir,
+            env=self.cloud.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # its own process group, as a terminal's foreground job
+        )
+        deadline = time.monotonic() + 120
+        while self.calls("GetSyncJob") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert self.calls("GetSyncJob") >= 2, "the gate never started waiting"
+        pressed = time.monotonic()
+        os.killpg(child.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
+        output, _ = child.communicate(timeout=60)
+        return child.returncode, output, time.monotonic() - pressed
 
     def gate_cli(self, outputs: str) -> subprocess.CompletedProcess[str]:
         """`pulumi stack output --json | twinmaker-gate wait --pulumi-outputs -`, the pipeline's step."""

@@ -6,10 +6,7 @@ plugin (the console script, installed into the local cloud's PULUMI_HOME with `p
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -129,24 +126,8 @@ def test_refresh_reads_each_gate_once_and_keeps_a_failed_ones_init_errors(gated)
 
 def test_ctrl_c_while_a_gate_waits_ends_within_seconds_with_nothing_pending(gated) -> None:
     d = gated({"slow-1": "slow"})
-    child = subprocess.Popen(
-        d.cloud.run_command("up", d.stack),
-        cwd=d.cloud.work_dir,
-        env=d.cloud.env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's foreground job
-    )
-    deadline = time.monotonic() + 120
-    while d.calls("GetSyncJob") < 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert d.calls("GetSyncJob") >= 2, "the gate never started waiting"
-    pressed = time.monotonic()
-    os.killpg(child.pid, signal.SIGINT)
-    output, _ = child.communicate(timeout=60)
-    took = time.monotonic() - pressed
-    assert child.returncode != 0, output
+    returncode, output, took = d.ctrl_c_while_waiting()
+    assert returncode != 0, output
     assert took < 15, f"took {took:.1f}s"
     assert "Traceback" not in output
     exported = json.loads(d.cloud.pulumi(["stack", "export", "--stack", d.stack], check=True).stdout)

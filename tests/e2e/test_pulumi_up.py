@@ -7,11 +7,8 @@ resource's own behaviour (`gateMode: resource`): tests/e2e/test_plugin_up.py.
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
 import subprocess
-import time
 
 import pytest
 
@@ -155,24 +152,8 @@ def test_destroy_leaves_no_workspace_on_the_endpoint_and_nothing_in_the_account(
 
 def test_ctrl_c_while_the_gate_waits_ends_within_seconds_and_leaves_a_clean_state(deploy) -> None:
     d: Deployment = deploy({"slow-1": "slow"})
-    child = subprocess.Popen(
-        d.cloud.run_command("up", d.stack),
-        cwd=d.cloud.work_dir,
-        env=d.cloud.env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's foreground job
-    )
-    deadline = time.monotonic() + 120
-    while d.calls("GetSyncJob") < 2 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert d.calls("GetSyncJob") >= 2, "the gate never started waiting"
-    pressed = time.monotonic()
-    os.killpg(child.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole group
-    output, _ = child.communicate(timeout=60)
-    took = time.monotonic() - pressed
-    assert child.returncode == 130, output
+    returncode, output, took = d.ctrl_c_while_waiting()
+    assert returncode == 130, output
     assert took < 15, f"took {took:.1f}s"
     # (The CLI's own "^C received; cancelling" and "update canceled" lines may or may not reach this
     # output: the Automation API stops reading the CLI's pipes when it is interrupted.)
