@@ -144,6 +144,14 @@ class Plugin:
             timeout=deadline,
         )
 
+    def update(self, name: str, resource_id: str, news: Mapping[str, Any], *, deadline: float = 60) -> Any:
+        """What the engine sends for a gate recorded with init errors: Update with its stored ID."""
+        checked = self.checked(name, news)
+        return self.stub.Update(
+            provider_pb2.UpdateRequest(urn=URN_PREFIX + name, id=resource_id, olds=checked, news=checked),
+            timeout=deadline,
+        )
+
     def read(self, name: str, resource_id: str, properties: struct_pb2.Struct) -> Any:
         return self.stub.Read(
             provider_pb2.ReadRequest(urn=URN_PREFIX + name, id=resource_id, properties=properties), timeout=30

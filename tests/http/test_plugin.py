@@ -125,6 +125,17 @@ def test_create_on_a_failed_job_is_a_partial_failure_with_the_reasons(plugin: Ca
     assert "Traceback" not in failure.message + gate.stderr
 
 
+def test_update_checks_a_failed_gate_again_under_its_stored_id(plugin: Callable[..., Plugin]) -> None:
+    # The ID the gate was created with stays its ID, whatever the provider's config says now.
+    gate = plugin(**{"plant-b": "error"})
+    with pytest.raises(grpc.RpcError) as raised:
+        gate.update("gate-b", "plant-b/SITEWISE@stored-region", {"workspaceId": "plant-b"})
+    failure = init_failure(raised.value)
+    assert failure.detail is not None
+    assert failure.detail.id == "plant-b/SITEWISE@stored-region"
+    assert failure.properties["outcome"] == "error"
+
+
 def test_check_refuses_bad_inputs_one_line_each_and_sends_nothing(plugin: Callable[..., Plugin]) -> None:
     gate = plugin()
     response = gate.check("bad", {"workspaceId": "-bad", "syncSource": "sitewise", "timeout": "soon"})
